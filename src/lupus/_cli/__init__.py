@@ -1,0 +1,1 @@
+"""Command modules of the ``lupus`` command; each defines ``register(app)``."""

@@ -1,0 +1,1 @@
+"""therapy layer."""
