@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from lupus import DISCLAIMER, __version__
-from lupus._cli import score
+import importlib
 
 app = typer.Typer(
     name="lupus",
@@ -15,7 +15,16 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-for _module in (score,):
+# One module per command group under lupus/_cli, each with register(app).
+_COMMAND_MODULES = ("score", "plan", "simulate", "model", "trial", "users", "serve", "demo")
+
+for _name in _COMMAND_MODULES:
+    try:
+        _module = importlib.import_module(f"lupus._cli.{_name}")
+    except ModuleNotFoundError as _exc:  # a command group not written yet
+        if _exc.name != f"lupus._cli.{_name}":
+            raise
+        continue
     _module.register(app)
 
 

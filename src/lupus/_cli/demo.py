@@ -1,0 +1,42 @@
+"""``lupus demo``: score an example patient with every instrument and show the results."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from lupus import DISCLAIMER
+from lupus.clinical import instruments
+
+
+def demo(
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
+) -> None:
+    """Score the example patient of every instrument (a demonstration; synthetic data)."""
+    results = {
+        inst.id: {"input": dict(inst.example), "output": inst.run(dict(inst.example))}
+        for inst in instruments().values()
+    }
+    if as_json:
+        typer.echo(json.dumps(results, indent=2))
+        return
+    console = Console()
+    console.print(f"[bold]lupus-immunotherapy demo[/bold]: synthetic example patient. {DISCLAIMER}")
+    table = Table("instrument", "source", "input", "result", show_lines=True)
+    for inst in instruments().values():
+        entry = results[inst.id]
+        table.add_row(
+            inst.id,
+            f"{inst.source} ({inst.version})",
+            json.dumps(entry["input"]),
+            json.dumps(entry["output"]),
+        )
+    console.print(table)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("demo")(demo)
