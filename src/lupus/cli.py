@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import importlib
+
 import typer
 
 from lupus import DISCLAIMER, __version__
-import importlib
 
 app = typer.Typer(
     name="lupus",

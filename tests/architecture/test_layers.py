@@ -17,12 +17,33 @@ ALLOWED: dict[str, set[str]] = {
     "care": {"clinical", "therapy", "simulation"},
 }
 PROJECT_LAYERS = {
-    "clinical", "therapy", "simulation", "care", "interop", "store", "web", "cli", "_cli"
+    "clinical",
+    "therapy",
+    "simulation",
+    "care",
+    "interop",
+    "store",
+    "web",
+    "cli",
+    "_cli",
 }
 # Web and database libraries a domain layer must never import.
 FORBIDDEN_THIRD_PARTY = {
-    "fastapi", "starlette", "uvicorn", "jinja2", "sqlalchemy", "alembic", "psycopg",
-    "fhir", "fhir_core", "typer", "libsbml", "roadrunner", "httpx", "dask", "distributed",
+    "fastapi",
+    "starlette",
+    "uvicorn",
+    "jinja2",
+    "sqlalchemy",
+    "alembic",
+    "psycopg",
+    "fhir",
+    "fhir_core",
+    "typer",
+    "libsbml",
+    "roadrunner",
+    "httpx",
+    "dask",
+    "distributed",
 }
 
 

@@ -36,7 +36,10 @@ def read_json(source: str, *, what: str = "FILE") -> Any:
         else:
             text = Path(source).read_text(encoding="utf-8")
     except OSError as exc:
-        fail(f"{what} '{source}': cannot be read ({exc.strerror or exc}); allowed: a readable file or -")
+        fail(
+            f"{what} '{source}': cannot be read ({exc.strerror or exc}); "
+            "allowed: a readable file or -"
+        )
     except UnicodeDecodeError:
         fail(f"{what} '{source}': not UTF-8 text; allowed: a UTF-8 JSON document")
     try:

@@ -48,7 +48,9 @@ def read_id_list(
         if not isinstance(item, str):
             raise InstrumentInputError(f"{field}[{i}]", item, allowed_text)
         if item not in allowed:
-            raise InstrumentInputError(f"{field}[{i}]", item, f"one of: {', '.join(sorted(allowed))}")
+            raise InstrumentInputError(
+                f"{field}[{i}]", item, f"one of: {', '.join(sorted(allowed))}"
+            )
         if item in seen:
             raise InstrumentInputError(f"{field}[{i}]", item, "each id at most once")
         seen.append(item)
