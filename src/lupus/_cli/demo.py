@@ -26,16 +26,17 @@ def demo(
         return
     console = Console()
     console.print(f"[bold]lupus-immunotherapy demo[/bold]: synthetic example patient. {DISCLAIMER}")
-    table = Table("instrument", "source", "input", "result", show_lines=True)
+    table = Table("instrument", "result (headline values)", "version")
     for inst in instruments().values():
-        entry = results[inst.id]
-        table.add_row(
-            inst.id,
-            f"{inst.source} ({inst.version})",
-            json.dumps(entry["input"]),
-            json.dumps(entry["output"]),
+        output = results[inst.id]["output"]
+        headline = ", ".join(
+            f"{key}={json.dumps(value)}"
+            for key, value in output.items()
+            if isinstance(value, bool | int | float | str) and key not in ("note", "rule")
         )
+        table.add_row(inst.id, headline, inst.version)
     console.print(table)
+    console.print("Full inputs and outputs: lupus demo --json. Sources: docs/instruments.md.")
 
 
 def register(app: typer.Typer) -> None:
