@@ -35,7 +35,10 @@ def test_seventeen_criteria_eleven_clinical() -> None:
 
 
 def test_cli_explains_coombs_exclusion(cli: CliRunnerFn) -> None:
-    data = {"criteria": ["hemolytic_anemia", "direct_coombs", "ana", "synovitis", "renal"]}
+    data = {
+        "criteria": ["hemolytic_anemia", "direct_coombs", "ana", "synovitis", "renal"],
+        "biopsy_proven_lupus_nephritis": False,
+    }
     result = cli("score", "slicc-2012", "-", input=json.dumps(data))
     assert result.exit_code == 0, result.stderr
     out = result.json()

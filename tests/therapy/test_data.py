@@ -38,7 +38,11 @@ def test_every_rule_has_kind_message_section_and_status(name: str) -> None:
         assert rule["kind"] in ("blocker", "caution", "action"), key
         assert rule["message"].strip(), key
         assert rule["section"], key
-        assert rule["status"] in ("V", "C", "U"), key
+        status = rule["status"]
+        tags = status.values() if isinstance(status, dict) else [status]
+        assert tags and all(t in ("V", "C", "U") for t in tags), key
+        if isinstance(status, dict):
+            assert set(status) <= set(rule["section"]), key
     for key, rule in table["stopping"].items():
         assert rule["message"] and rule["section"] and rule["status"], key
 

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any, Final
 
+from lupus.clinical._check import check_number
 from lupus.clinical._data import load_table
 from lupus.clinical._parse import Reader
 from lupus.clinical.errors import InstrumentInputError
@@ -80,10 +81,9 @@ class Visit:
             raise InstrumentInputError("sledai", self.sledai, f"an integer from 0 to {SLEDAI_MAX}")
         if not 0 <= self.sledai <= SLEDAI_MAX:
             raise InstrumentInputError("sledai", self.sledai, f"an integer from 0 to {SLEDAI_MAX}")
-        if isinstance(self.pga, bool) or not isinstance(self.pga, int | float):
-            raise InstrumentInputError("pga", self.pga, "a number from 0 to 3")
-        if not 0.0 <= float(self.pga) <= PGA_MAX:
-            raise InstrumentInputError("pga", self.pga, "a number from 0 to 3")
+        check_number("pga", self.pga, minimum=0, maximum=PGA_MAX)
+        if not isinstance(self.bilag, Mapping):
+            raise InstrumentInputError("bilag", self.bilag, "an object of system: grade")
         for domain, grade in self.bilag.items():
             if domain not in DOMAINS:
                 raise InstrumentInputError("bilag", domain, "one of: " + ", ".join(DOMAINS))

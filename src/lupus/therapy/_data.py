@@ -28,10 +28,13 @@ def section_source(table: dict[str, Any], rule: dict[str, Any], jurisdiction: st
     """The citation of ``rule`` under ``jurisdiction``, or ``None`` if it does not apply there.
 
     A rule names its section per jurisdiction (``section.us``, ``section.eu``) or, for a trial
-    protocol, ``section.protocol`` (which applies everywhere).
+    protocol, ``section.protocol`` (which applies everywhere). ``status`` is the reference's tag
+    (V, C or U), either one for the rule or one per label (``status = { us = "U", eu = "C" }``).
     """
     sections: dict[str, str] = rule.get("section", {})
     status = rule.get("status", "U")
+    if isinstance(status, dict):  # tagged per label: {us = "U", eu = "C"}
+        status = status.get(jurisdiction, "U")
     if "protocol" in sections:
         protocol = table["protocol"]
         return f"{protocol['title']}: {sections['protocol']} [{status}]"

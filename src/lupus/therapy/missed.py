@@ -44,15 +44,17 @@ def replan_missed_dose(plan: TreatmentPlan | PlanRequest, missed: _dt.date) -> T
     if isinstance(plan, PlanRequest):
         plan = make_plan(plan)
     request = plan.request
+    given = f"field 'missed': got \"{missed.isoformat()}\"; "
+    allowed = "allowed: a belimumab subcutaneous or anifrolumab plan"
     if request.therapy == "cd19-car-t":
         raise NoLabelRuleError(
-            "--missed: the CD19 CAR T protocol is a single infusion and has no missed-dose rule; "
-            "re-plan with a new start_date instead"
+            given + "the CD19 CAR T protocol is a single infusion and has no missed-dose rule "
+            "(re-plan with a new start_date instead); " + allowed
         )
     if request.therapy == "belimumab" and request.route == "iv":
         raise NoLabelRuleError(
-            "--missed: the belimumab label gives no rule for a missed intravenous dose, so none "
-            "is invented; discuss the timing with the prescriber"
+            given + "the belimumab label gives no rule for a missed intravenous dose, so none "
+            "is invented (discuss the timing with the prescriber); " + allowed
         )
     administrations = plan.schedule.administrations
     end = plan.schedule.window_end

@@ -11,6 +11,7 @@ says why).
 from __future__ import annotations
 
 import datetime as _dt
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
@@ -118,6 +119,21 @@ class DoseEvent:
     basis: str  # how the amount was obtained, e.g. "10 mg/kg x 70 kg"
     note: str | None = None
 
+    def __post_init__(self) -> None:
+        if isinstance(self.day, bool) or not isinstance(self.day, int):
+            raise PlanInputError("dose_event.day", self.day, "an integer day")
+        amount = self.amount
+        if (
+            isinstance(amount, bool)
+            or not isinstance(amount, int | float)
+            or not (math.isfinite(amount) and amount > 0)
+        ):
+            raise PlanInputError("dose_event.amount", amount, "a number above 0")
+        if self.unit not in ("mg", "cells"):
+            raise PlanInputError("dose_event.unit", self.unit, '"mg" or "cells"')
+        if self.route not in ("iv", "sc"):
+            raise PlanInputError("dose_event.route", self.route, '"iv" or "sc"')
+
 
 def _regimen(table: dict[str, Any], rid: str, entry: dict[str, Any]) -> Regimen:
     sources = {}
@@ -188,6 +204,15 @@ def dose_events(
     (body-surface area by Mosteller). Amounts are not rounded: rounding to vials is a pharmacy
     step that the labels leave to local practice.
     """
+    if isinstance(until_day, bool) or not isinstance(until_day, int):
+        raise PlanInputError("until_day", until_day, "an integer day (exclusive)")
+    for field, value in (("weight_kg", weight_kg), ("height_cm", height_cm)):
+        if value is not None and (
+            isinstance(value, bool)
+            or not isinstance(value, int | float)
+            or not (math.isfinite(value) and value > 0)
+        ):
+            raise PlanInputError(field, value, "a number above 0, or None")
     events: list[DoseEvent] = []
     for step in regimen.steps:
         amount, basis = _amount(step, weight_kg, height_cm)

@@ -7,6 +7,7 @@ reader (unknown keys are errors, booleans are never numbers) and ``to_json`` wri
 from __future__ import annotations
 
 import datetime as _dt
+import math
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -53,6 +54,7 @@ SCREENING_STATUSES: tuple[ScreeningStatus, ...] = ("negative", "positive", "unkn
 SEXES: tuple[Sex, ...] = ("female", "male")
 #: Longest plan, in weeks (10 years): a bound so that a typo cannot ask for millions of doses.
 MAX_WEEKS = 520
+VACCINE_NAME_MAX = 200  # characters; the JSON reader's bound on a vaccine name
 SLEDAI_2K_MAX = 105  # sum of all SLEDAI-2K descriptor weights (Gladman 2002; instruments.md §1)
 
 _T = TypeVar("_T")
@@ -77,9 +79,43 @@ def _check_choice(field: str, value: object, choices: tuple[str, ...]) -> None:
 
 def _check_drugs(field: str, names: tuple[str, ...]) -> None:
     allowed = drug_names()
+    if not isinstance(names, tuple):
+        raise PlanInputError(field, names, "a tuple of drug names")
     for i, name in enumerate(names):
         if name not in allowed:
             raise PlanInputError(f"{field}[{i}]", name, "one of: " + ", ".join(allowed))
+        if name in names[:i]:
+            raise PlanInputError(f"{field}[{i}]", name, "each id at most once")
+
+
+def _check_bool(field: str, value: object, *, optional: bool = False) -> None:
+    if optional and value is None:
+        return
+    if not isinstance(value, bool):
+        raise PlanInputError(field, value, "true or false" + (", or null" if optional else ""))
+
+
+def _check_date(field: str, value: object, *, optional: bool = False) -> None:
+    if optional and value is None:
+        return
+    if isinstance(value, _dt.datetime) or not isinstance(value, _dt.date):
+        raise PlanInputError(field, value, "a calendar date as YYYY-MM-DD")
+
+
+def _check_number(
+    field: str, value: object, low: float, high: float | None, allowed: str, *, low_open: bool
+) -> None:
+    ok = isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+    if ok:
+        number = float(cast(float, value))
+        ok = (number > low if low_open else number >= low) and (high is None or number <= high)
+    if not ok:
+        raise PlanInputError(field, value, allowed)
+
+
+def _check_int(field: str, value: object, low: int, high: int, allowed: str) -> None:
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        raise PlanInputError(field, value, allowed)
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,8 +127,16 @@ class Vaccination:
     date: _dt.date
 
     def __post_init__(self) -> None:
-        if not self.vaccine.strip():
+        if not isinstance(self.vaccine, str) or not self.vaccine.strip():
             raise PlanInputError("vaccination.vaccine", self.vaccine, "a non-empty vaccine name")
+        if len(self.vaccine) > VACCINE_NAME_MAX:
+            raise PlanInputError(
+                "vaccination.vaccine",
+                self.vaccine,
+                f"a vaccine name of at most {VACCINE_NAME_MAX} characters",
+            )
+        _check_bool("vaccination.live", self.live)
+        _check_date("vaccination.date", self.date)
 
     def to_json(self) -> dict[str, Any]:
         return {"vaccine": self.vaccine, "live": self.live, "date": self.date.isoformat()}
@@ -128,28 +172,66 @@ class Patient:
     manufacturing_days: int | None = None
 
     def __post_init__(self) -> None:
+        _check_date("patient.birth_date", self.birth_date)
         _check_choice("patient.sex", self.sex, SEXES)
-        if not 0 < self.weight_kg <= 400:
-            raise PlanInputError("patient.weight_kg", self.weight_kg, "a number above 0 to 400")
-        if not 30 <= self.height_cm <= 250:
-            raise PlanInputError("patient.height_cm", self.height_cm, "a number from 30 to 250")
-        if not 0 <= self.sledai_2k <= SLEDAI_2K_MAX:
-            raise PlanInputError("patient.sledai_2k", self.sledai_2k, "an integer from 0 to 105")
+        _check_number(
+            "patient.weight_kg", self.weight_kg, 0, 400, "a number above 0 to 400", low_open=True
+        )
+        _check_number(
+            "patient.height_cm", self.height_cm, 30, 250, "a number from 30 to 250", low_open=False
+        )
+        _check_int(
+            "patient.sledai_2k", self.sledai_2k, 0, SLEDAI_2K_MAX, "an integer from 0 to 105"
+        )
+        for flag in (
+            "autoantibody_positive",
+            "active_severe_cns_lupus",
+            "active_severe_lupus_nephritis",
+            "active_infection",
+            "pregnant",
+        ):
+            _check_bool(f"patient.{flag}", getattr(self, flag))
+        for flag in ("hbv_core_antibody", "latent_tb"):
+            _check_bool(f"patient.{flag}", getattr(self, flag), optional=True)
         for name in ("hbv", "hcv", "hiv", "tb"):
             _check_choice(f"patient.{name}", getattr(self, name), SCREENING_STATUSES)
         _check_drugs("patient.prior_therapies", self.prior_therapies)
         _check_drugs("patient.current_therapies", self.current_therapies)
         _check_drugs("patient.anaphylaxis_to", self.anaphylaxis_to)
-        if self.cd3_per_ul is not None and self.cd3_per_ul < 0:
-            raise PlanInputError("patient.cd3_per_ul", self.cd3_per_ul, "a number of at least 0")
-        crcl = self.creatinine_clearance_ml_min
-        if crcl is not None and not 0 <= crcl <= 300:
+        if not isinstance(self.vaccinations, tuple):
             raise PlanInputError(
-                "patient.creatinine_clearance_ml_min", crcl, "a number in mL/min from 0 to 300"
+                "patient.vaccinations", self.vaccinations, "a tuple of Vaccination"
             )
-        if self.manufacturing_days is not None and not 1 <= self.manufacturing_days <= 120:
-            raise PlanInputError(
-                "patient.manufacturing_days", self.manufacturing_days, "an integer from 1 to 120"
+        for i, v in enumerate(self.vaccinations):
+            if not isinstance(v, Vaccination):
+                raise PlanInputError(f"patient.vaccinations[{i}]", v, "a Vaccination")
+        if self.cd3_per_ul is not None:
+            _check_number(
+                "patient.cd3_per_ul",
+                self.cd3_per_ul,
+                0,
+                None,
+                "a number of at least 0",
+                low_open=False,
+            )
+        crcl = self.creatinine_clearance_ml_min
+        if crcl is not None:
+            _check_number(
+                "patient.creatinine_clearance_ml_min",
+                crcl,
+                0,
+                300,
+                "a number in mL/min from 0 to 300",
+                low_open=False,
+            )
+        _check_date("patient.last_iv_dose_date", self.last_iv_dose_date, optional=True)
+        if self.manufacturing_days is not None:
+            _check_int(
+                "patient.manufacturing_days",
+                self.manufacturing_days,
+                1,
+                120,
+                "an integer from 1 to 120",
             )
 
     def age_on(self, day: _dt.date) -> int:
@@ -204,6 +286,9 @@ class PlanRequest:
     jurisdiction: Jurisdiction = "us"
 
     def __post_init__(self) -> None:
+        if not isinstance(self.patient, Patient):
+            raise PlanInputError("patient", self.patient, "a PATIENT object")
+        _check_date("start_date", self.start_date)
         _check_choice("therapy", self.therapy, THERAPIES)
         _check_choice("route", self.route, ROUTES)
         _check_choice("indication", self.indication, INDICATIONS)
@@ -216,8 +301,7 @@ class PlanRequest:
             )
         if self.therapy == "cd19-car-t" and self.route != "iv":
             raise UnsupportedRouteError("route", self.route, '"iv" for cd19-car-t')
-        if not 1 <= self.weeks <= MAX_WEEKS:
-            raise PlanInputError("weeks", self.weeks, f"an integer from 1 to {MAX_WEEKS}")
+        _check_int("weeks", self.weeks, 1, MAX_WEEKS, f"an integer from 1 to {MAX_WEEKS}")
         if self.patient.birth_date > self.start_date:
             raise PlanInputError(
                 "patient.birth_date",
@@ -285,7 +369,7 @@ def _read_vaccinations(r: Reader, key: str) -> tuple[Vaccination, ...]:
     out = []
     for i, item in enumerate(r.array(key)):
         v = Reader(item, f"{r.field(key)}[{i}]")
-        vaccine = v.text("vaccine", max_length=200)
+        vaccine = v.text("vaccine", max_length=VACCINE_NAME_MAX)
         if not vaccine.strip():
             raise PlanInputError(v.field("vaccine"), vaccine, "a non-empty vaccine name")
         out.append(Vaccination(vaccine=vaccine, live=v.boolean("live"), date=v.date("date")))

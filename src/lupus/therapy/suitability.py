@@ -150,7 +150,14 @@ def _belimumab(request: PlanRequest, out: _Collector) -> None:
         out.add("limitation_cns_lupus")
     others = _other_biologics(request)
     if others:
-        out.add("limitation_other_biologic", drugs=", ".join(others))
+        out.add("limitation_other_biologic", drugs=", ".join(others))  # US only
+        b_cell = set(table["interactions"]["b_cell_targeted"])
+        targeted = [d for d in others if d in b_cell]
+        rest = [d for d in others if d not in b_cell]
+        if targeted:
+            out.add("caution_b_cell_therapy_eu", drugs=", ".join(targeted))
+        if rest:
+            out.add("other_biologic_eu", drugs=", ".join(rest))
     if "cyclophosphamide" in p.current_therapies:
         out.add("caution_cyclophosphamide_eu")
     for key, what in _VIRUSES.items():
@@ -159,9 +166,10 @@ def _belimumab(request: PlanRequest, out: _Collector) -> None:
             out.add("not_studied_infection_us", what=what)
     if p.active_infection:
         out.add("active_infection")
+    live_window = int(table["vaccines"]["live_vaccine_days_before"])
     for v in p.vaccinations:
         days = (request.start_date - v.date).days
-        if v.live and days < 30:  # 30 days before or during treatment (label, immunization)
+        if v.live and days < live_window:  # before or during treatment (label, immunization)
             when = (
                 f"{days} days before the start date"
                 if days >= 0

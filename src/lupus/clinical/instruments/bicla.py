@@ -18,6 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Final, Literal
 
+from lupus.clinical._check import check_bool
 from lupus.clinical._data import load_table
 from lupus.clinical._parse import Reader
 from lupus.clinical.bilag import (
@@ -63,6 +64,10 @@ class BiclaInput:
             raise InstrumentInputError(
                 "pga_rule", self.pga_rule, "one of: " + ", ".join(f'"{r}"' for r in PGA_RULES)
             )
+        for name in ("baseline", "followup"):
+            if not isinstance(getattr(self, name), Visit):
+                raise InstrumentInputError(name, getattr(self, name), "a visit object")
+        check_bool("treatment_failure", self.treatment_failure)
         check_followup(self.baseline, self.followup)
 
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Final, Literal
 
+from lupus.clinical._check import check_bool, check_number
 from lupus.clinical._data import load_table
 from lupus.clinical._parse import Reader
 from lupus.clinical.errors import InstrumentInputError
@@ -47,12 +48,14 @@ class CrsInput:
     oxygen: Oxygen
 
     def __post_init__(self) -> None:
-        if not MIN_TEMPERATURE_C <= self.temperature_c <= MAX_TEMPERATURE_C:
-            raise InstrumentInputError(
-                "temperature_c",
-                self.temperature_c,
-                f"a number in Cel from {MIN_TEMPERATURE_C:g} to {MAX_TEMPERATURE_C:g}",
-            )
+        check_number(
+            "temperature_c",
+            self.temperature_c,
+            minimum=MIN_TEMPERATURE_C,
+            maximum=MAX_TEMPERATURE_C,
+            unit="Cel",
+        )
+        check_bool("fever_masked_by_treatment", self.fever_masked_by_treatment)
         if self.hypotension not in HYPOTENSION_GRADE:
             raise InstrumentInputError(
                 "hypotension", self.hypotension, "one of: " + ", ".join(HYPOTENSION_LEVELS)

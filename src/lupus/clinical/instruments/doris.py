@@ -11,6 +11,7 @@ True
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 from types import MappingProxyType
@@ -62,7 +63,7 @@ class DorisInput:
             allowed = "a number from 0 to 3" if high else "a number in mg/day >= 0"
             if isinstance(value, bool) or not isinstance(value, int | float):
                 raise InstrumentInputError(field, value, allowed)
-            if not 0 <= value or (high is not None and value > high):
+            if not math.isfinite(value) or not 0 <= value or (high is not None and value > high):
                 raise InstrumentInputError(field, value, allowed)
         if self.prednisone_rule not in PREDNISONE_RULES:
             raise InstrumentInputError(

@@ -19,6 +19,7 @@ from typing import Any, Final, Literal, overload
 import numpy as np
 from numpy.typing import NDArray
 
+from lupus.clinical._check import check_choice, check_number
 from lupus.clinical._data import load_table
 from lupus.clinical._parse import Reader
 from lupus.clinical.errors import InstrumentInputError
@@ -135,16 +136,22 @@ class EgfrInput:
     creatinine_given_as: Literal["mg/dL", "umol/L"] = "mg/dL"
 
     def __post_init__(self) -> None:
-        if not 0 < self.creatinine_mg_per_dl <= MAX_CREATININE_MG_DL:
-            raise InstrumentInputError(
-                "creatinine_mg_per_dl",
-                self.creatinine_mg_per_dl,
-                f"a number in mg/dL above 0 to {MAX_CREATININE_MG_DL:g}",
-            )
-        if not MINIMUM_AGE_YEARS <= self.age_years <= MAX_AGE_YEARS:
+        check_number(
+            "creatinine_mg_per_dl",
+            self.creatinine_mg_per_dl,
+            minimum=0,
+            exclusive_minimum=True,
+            maximum=MAX_CREATININE_MG_DL,
+            unit="mg/dL",
+        )
+        if (
+            isinstance(self.age_years, bool)
+            or not isinstance(self.age_years, int | float)
+            or not MINIMUM_AGE_YEARS <= self.age_years <= MAX_AGE_YEARS
+        ):
             raise InstrumentInputError("age_years", self.age_years, _age_text())
-        if self.sex not in SEXES:
-            raise InstrumentInputError("sex", self.sex, 'one of: "female", "male"')
+        check_choice("sex", self.sex, SEXES)
+        check_choice("creatinine_given_as", self.creatinine_given_as, ("mg/dL", "umol/L"))
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,9 +18,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Final
 
+from lupus.clinical._check import check_bool, check_int
 from lupus.clinical._data import load_table
 from lupus.clinical._parse import Reader, read_id_list
-from lupus.clinical.errors import InstrumentInputError
 from lupus.clinical.instrument import Instrument
 
 __all__ = [
@@ -72,10 +72,8 @@ class EularAcrInput:
     ana_equivalent_positive: bool = False
 
     def __post_init__(self) -> None:
-        if isinstance(self.ana_titer, bool) or not 0 <= self.ana_titer <= MAX_TITER:
-            raise InstrumentInputError(
-                "ana_titer", self.ana_titer, "a reciprocal titre: an integer of at least 0"
-            )
+        check_int("ana_titer", self.ana_titer, minimum=0, maximum=MAX_TITER)
+        check_bool("ana_equivalent_positive", self.ana_equivalent_positive)
         object.__setattr__(
             self, "criteria", read_id_list(list(self.criteria), "criteria", CRITERIA)
         )

@@ -13,6 +13,7 @@ prednisone) are reported as ``not_assessed`` rather than guessed.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 from types import MappingProxyType
@@ -103,7 +104,9 @@ class FlareInput:
                 f"prednisone_mg_per_day.{which}", None, "a number in mg/day", missing=True
             )
         if self.weight_kg is not None and (
-            isinstance(self.weight_kg, bool) or not self.weight_kg > 0
+            isinstance(self.weight_kg, bool)
+            or not isinstance(self.weight_kg, int | float)
+            or not (math.isfinite(self.weight_kg) and self.weight_kg > 0)
         ):
             raise InstrumentInputError("weight_kg", self.weight_kg, "a number in kg above 0")
         if pred[0] is not None and pred[1] is not None and pred[1] > pred[0]:
@@ -164,7 +167,7 @@ def _check_range(field: str, value: float | None, low: float, high: float | None
     allowed = f"a number from {low:g} to {high:g}" if high is not None else f"a number >= {low:g}"
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise InstrumentInputError(field, value, allowed)
-    if not low <= value or (high is not None and value > high):
+    if not math.isfinite(value) or not low <= value or (high is not None and value > high):
         raise InstrumentInputError(field, value, allowed)
 
 

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any, Final, Literal
 
+from lupus.clinical._check import check_bool, check_int
 from lupus.clinical._data import load_table
 from lupus.clinical._parse import Reader
 from lupus.clinical.errors import InstrumentInputError
@@ -72,8 +73,8 @@ class IcansInput:
     cerebral_edema: Edema
 
     def __post_init__(self) -> None:
-        if isinstance(self.ice_score, bool) or not 0 <= self.ice_score <= 10:
-            raise InstrumentInputError("ice_score", self.ice_score, "an integer from 0 to 10")
+        check_int("ice_score", self.ice_score, minimum=0, maximum=10)
+        check_bool("motor_weakness", self.motor_weakness)
         for name, table in (
             ("consciousness", CONSCIOUSNESS_GRADE),
             ("seizure", SEIZURE_GRADE),

@@ -12,6 +12,7 @@ descriptors and the reason codes live in ``data/lldas.toml``.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 from types import MappingProxyType
@@ -82,7 +83,7 @@ class LldasInput:
 def _number(field: str, value: Any, high: float | None, allowed: str) -> None:
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise InstrumentInputError(field, value, allowed)
-    if not 0 <= value or (high is not None and value > high):
+    if not math.isfinite(value) or not 0 <= value or (high is not None and value > high):
         raise InstrumentInputError(field, value, allowed)
 
 

@@ -56,6 +56,11 @@ class Phq9Input:
     difficulty: str | None = None
 
     def __post_init__(self) -> None:
+        if not isinstance(self.items, tuple | list):
+            raise InstrumentInputError(
+                "items", self.items, f"a list of {len(ITEMS)} integers from {_LOW} to {_HIGH}"
+            )
+        object.__setattr__(self, "items", tuple(self.items))
         if len(self.items) != len(ITEMS):
             raise InstrumentInputError(
                 "items", list(self.items), f"a list of {len(ITEMS)} integers from {_LOW} to {_HIGH}"
@@ -98,6 +103,7 @@ class Phq9Result:
             "urgent": self.urgent,
             "difficulty": self.difficulty,
             "version": _TABLE["meta"]["version"],
+            "unverified": list(_TABLE["meta"]["unverified"]),
         }
         if self.urgent:
             out["action"] = _TABLE["item9"]["action"]

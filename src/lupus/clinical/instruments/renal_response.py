@@ -15,9 +15,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Final
 
+from lupus.clinical._check import check_bool, check_number
 from lupus.clinical._data import load_table
 from lupus.clinical._parse import Reader
-from lupus.clinical.errors import InstrumentInputError
 from lupus.clinical.instrument import Instrument
 
 __all__ = [
@@ -61,20 +61,18 @@ class RenalInput:
     treatment_failure: bool
 
     def __post_init__(self) -> None:
-        if not 0 <= self.upcr_g_per_g <= MAX_UPCR:
-            raise InstrumentInputError(
-                "upcr_g_per_g", self.upcr_g_per_g, f"a number in g/g from 0 to {MAX_UPCR:g}"
-            )
-        if not 0 <= self.egfr <= MAX_EGFR:
-            raise InstrumentInputError(
-                "egfr", self.egfr, f"a number in mL/min/1.73 m2 from 0 to {MAX_EGFR:g}"
-            )
-        if not 0 < self.egfr_preflare <= MAX_EGFR:
-            raise InstrumentInputError(
-                "egfr_preflare",
-                self.egfr_preflare,
-                f"a number in mL/min/1.73 m2 above 0 to {MAX_EGFR:g}",
-            )
+        check_number("upcr_g_per_g", self.upcr_g_per_g, minimum=0, maximum=MAX_UPCR, unit="g/g")
+        unit = "mL/min/1.73 m2"
+        check_number("egfr", self.egfr, minimum=0, maximum=MAX_EGFR, unit=unit)
+        check_number(
+            "egfr_preflare",
+            self.egfr_preflare,
+            minimum=0,
+            exclusive_minimum=True,
+            maximum=MAX_EGFR,
+            unit=unit,
+        )
+        check_bool("treatment_failure", self.treatment_failure)
 
 
 @dataclass(frozen=True, slots=True)

@@ -81,6 +81,8 @@ class SdiInput:
     items: Mapping[str, int]
 
     def __post_init__(self) -> None:
+        if not isinstance(self.items, Mapping):
+            raise InstrumentInputError("items", self.items, "a mapping of item id to count")
         for i, (item_id, count) in enumerate(self.items.items()):
             if item_id not in SDI_ITEMS:
                 raise InstrumentInputError(
@@ -153,6 +155,7 @@ def score(data: SdiInput) -> SdiResult:
         note = item.text
         if item.points_if_more_than_one is not None and count > 1:
             points = item.points_if_more_than_one
+            note += f" [{_TABLE['repeat_rule']['note']}]"
         if item.id in _REPLACED and _RENAL_CAP in data.items:
             points = 0
             note = f"replaced by {_RENAL_CAP} (renal scores at most 3)"

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any, Final
 
+from lupus.clinical._check import check_bool, check_int, check_number
 from lupus.clinical._data import load_table
 from lupus.clinical._parse import Reader, read_id_list
 from lupus.clinical.errors import InstrumentInputError
@@ -41,6 +42,7 @@ __all__ = [
     "parse_labs",
     "score",
     "score_sledai2k",
+    "unverified_wording",
 ]
 
 _TABLE: Final = load_table("sledai2k")
@@ -94,6 +96,7 @@ ARTHRITIS_RULES: Final[Mapping[str, int]] = MappingProxyType(
 _DEFAULT_ARTHRITIS_RULE: Final[str] = _TABLE["arthritis"]["default_rule"]
 _LIMIT_LABS: Final[tuple[dict[str, Any], ...]] = tuple(_TABLE["limit_lab"])
 _THRESHOLD_LABS: Final[dict[str, dict[str, Any]]] = {r["key"]: r for r in _TABLE["threshold_lab"]}
+_LIMIT_SPECS: Final[dict[str, dict[str, Any]]] = {r["value_key"]: r for r in _LIMIT_LABS}
 _PREVIOUS_KEY: Final = "previous_g_24h"  # proteinuria only, needed by the SELENA rule
 
 
@@ -105,6 +108,14 @@ class LimitLab:
     value: float
     limit: float
 
+    def __post_init__(self) -> None:
+        spec = _LIMIT_SPECS.get(self.value_key) if isinstance(self.value_key, str) else None
+        if spec is None:
+            raise InstrumentInputError("value_key", self.value_key, _one_of(_LIMIT_SPECS))
+        unit = spec["unit"]
+        check_number(self.value_key, self.value, minimum=0, unit=unit)
+        check_number(spec["limit_key"], self.limit, minimum=0, exclusive_minimum=True, unit=unit)
+
 
 @dataclass(frozen=True, slots=True)
 class ThresholdLab:
@@ -115,6 +126,19 @@ class ThresholdLab:
     attributable_to_sle: bool
     previous: float | None = None
 
+    def __post_init__(self) -> None:
+        spec = _THRESHOLD_LABS.get(self.key) if isinstance(self.key, str) else None
+        if spec is None:
+            raise InstrumentInputError("key", self.key, _one_of(_THRESHOLD_LABS))
+        check_number(self.key, self.value, minimum=0, unit=spec["unit"])
+        check_bool(f"{self.key}.attributable_to_sle", self.attributable_to_sle)
+        if self.previous is not None:
+            if spec["descriptor"] != "proteinuria":
+                raise InstrumentInputError(
+                    f"{self.key}.{_PREVIOUS_KEY}", self.previous, "no such key here"
+                )
+            check_number(f"{self.key}.{_PREVIOUS_KEY}", self.previous, minimum=0, unit=spec["unit"])
+
 
 @dataclass(frozen=True, slots=True)
 class Labs:
@@ -122,6 +146,12 @@ class Labs:
 
     against_limit: tuple[LimitLab, ...] = ()
     thresholded: tuple[ThresholdLab, ...] = ()
+
+    def __post_init__(self) -> None:
+        for name, kind in (("against_limit", LimitLab), ("thresholded", ThresholdLab)):
+            items = getattr(self, name)
+            if not isinstance(items, tuple) or not all(isinstance(i, kind) for i in items):
+                raise InstrumentInputError(f"labs.{name}", items, f"a tuple of {kind.__name__}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -168,10 +198,10 @@ class SledaiInput:
             raise InstrumentInputError(
                 "arthritis_rule", self.arthritis_rule, _one_of(ARTHRITIS_RULES)
             )
-        if self.arthritis_joint_count is not None and self.arthritis_joint_count < 0:
-            raise InstrumentInputError(
-                "arthritis_joint_count", self.arthritis_joint_count, "an integer of at least 0"
-            )
+        if self.arthritis_joint_count is not None:
+            check_int("arthritis_joint_count", self.arthritis_joint_count, minimum=0)
+        if not isinstance(self.labs, Labs):
+            raise InstrumentInputError("labs", self.labs, "a Labs value (see parse_labs)")
         if _TABLE["versions"][self.version]["proteinuria"] == "new_or_increased":
             for lab in self.labs.thresholded:
                 spec = _THRESHOLD_LABS[lab.key]
@@ -216,7 +246,22 @@ class SledaiResult:
             "derived_from_labs": list(self.derived_from_labs),
             "derived": [{"descriptor": d, "from": source} for d, source in self.derived],
             "lab_findings": [f.to_json() for f in self.lab_findings],
+            "unverified": list(unverified_wording(self.version)),
         }
+
+
+def unverified_wording(version: str) -> tuple[str, ...]:
+    """The descriptor wordings of ``version`` tagged U in the reference (§1.3).
+
+    They change how a clinician ticks a descriptor, not how a ticked one is scored, so they are
+    reported rather than applied.
+
+    >>> [len(unverified_wording(v)) for v in ("2k", "selena", "hybrid")]
+    [0, 5, 5]
+    """
+    info = _TABLE["versions"][version]
+    wording = _TABLE["versions"][info.get("wording_from", version)].get("wording_only", [])
+    return tuple(w for w in wording if w.endswith(", U)"))
 
 
 def _one_of(names: Iterable[str]) -> str:

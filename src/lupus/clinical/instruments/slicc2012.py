@@ -16,6 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Final
 
+from lupus.clinical._check import check_bool
 from lupus.clinical._data import load_table
 from lupus.clinical._parse import Reader, read_id_list
 from lupus.clinical.instrument import Instrument
@@ -50,6 +51,7 @@ class SliccInput:
         object.__setattr__(
             self, "criteria", read_id_list(list(self.criteria), "criteria", CRITERIA)
         )
+        check_bool("biopsy_proven_lupus_nephritis", self.biopsy_proven_lupus_nephritis)
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,7 +89,7 @@ class SliccResult:
 def parse(data: Any) -> SliccInput:
     reader = Reader(data)
     criteria = reader.ids("criteria", CRITERIA, what="criterion ids")
-    biopsy = reader.boolean("biopsy_proven_lupus_nephritis", False)
+    biopsy = reader.boolean("biopsy_proven_lupus_nephritis")  # required (issue contract)
     reader.finish()
     return SliccInput(criteria, biopsy)
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Final
 
+from lupus.clinical._check import check_bool, check_int
 from lupus.clinical._data import load_table
 from lupus.clinical._parse import Reader
 from lupus.clinical.bilag import Visit, check_followup, new_a_domains, new_b_domains, parse_visit
@@ -24,9 +25,9 @@ from lupus.clinical.instrument import Instrument
 __all__ = ["INSTRUMENT", "SriInput", "SriResult", "parse", "pga_change", "score_sri"]
 
 _TABLE = load_table("sri")
-DEFAULT_THRESHOLD: Final[int] = int(_TABLE["sledai"]["default_threshold"])
 MIN_THRESHOLD: Final[int] = int(_TABLE["sledai"]["minimum_threshold"])
 MAX_THRESHOLD: Final[int] = int(_TABLE["sledai"]["maximum_threshold"])
+VERIFIED_MAX_THRESHOLD: Final[int] = int(_TABLE["sledai"]["verified_maximum_threshold"])
 MAX_NEW_A: Final[int] = int(_TABLE["bilag"]["max_new_a"])
 MAX_NEW_B: Final[int] = int(_TABLE["bilag"]["max_new_b"])
 PGA_WORSENING: Final[float] = float(_TABLE["pga"]["worsening_increase"])
@@ -48,12 +49,11 @@ class SriInput:
     treatment_failure: bool = False
 
     def __post_init__(self) -> None:
-        if isinstance(self.threshold, bool) or not MIN_THRESHOLD <= self.threshold <= MAX_THRESHOLD:
-            raise InstrumentInputError(
-                "threshold",
-                self.threshold,
-                f"an integer from {MIN_THRESHOLD} to {MAX_THRESHOLD} (SRI-4 to SRI-8)",
-            )
+        check_int("threshold", self.threshold, minimum=MIN_THRESHOLD, maximum=MAX_THRESHOLD)
+        for name in ("baseline", "followup"):
+            if not isinstance(getattr(self, name), Visit):
+                raise InstrumentInputError(name, getattr(self, name), "a visit object")
+        check_bool("treatment_failure", self.treatment_failure)
         check_followup(self.baseline, self.followup)
 
 
@@ -109,14 +109,22 @@ class SriResult:
                 "no_treatment_failure": self.no_treatment_failure,
             },
             "rule": rule,
+            "unverified": (
+                []
+                if self.threshold <= VERIFIED_MAX_THRESHOLD
+                else [
+                    f"SRI-{self.threshold}: the SRI-5 to SRI-8 construction (SLEDAI reduction of "
+                    "at least k points, other components as SRI-4) is unverified in the project "
+                    "reference (instruments.md 4.1, tag U)"
+                ]
+            ),
         }
 
 
 def parse(data: Any) -> SriInput:
     reader = Reader(data)
-    threshold = reader.integer(
-        "threshold", DEFAULT_THRESHOLD, minimum=MIN_THRESHOLD, maximum=MAX_THRESHOLD
-    )
+    # "threshold" is required (issue contract); only "treatment_failure" is optional.
+    threshold = reader.integer("threshold", minimum=MIN_THRESHOLD, maximum=MAX_THRESHOLD)
     baseline = parse_visit(reader.raw("baseline", allowed="a visit object"), "baseline")
     followup = parse_visit(reader.raw("followup", allowed="a visit object"), "followup")
     failure = reader.boolean("treatment_failure", False)
