@@ -43,9 +43,30 @@ def read_json(source: str, *, what: str = "FILE") -> Any:
     except UnicodeDecodeError:
         fail(f"{what} '{source}': not UTF-8 text; allowed: a UTF-8 JSON document")
     try:
-        return json.loads(text)
+        return json.loads(text, object_pairs_hook=_reject_duplicate_keys)
     except json.JSONDecodeError as exc:
         fail(f"{what} '{source}': invalid JSON at line {exc.lineno} column {exc.colno} ({exc.msg})")
+    except _DuplicateKey as exc:
+        fail(
+            f"{what} '{source}': key '{exc.key}' appears twice in one object; allowed: unique keys"
+        )
+    except RecursionError:
+        fail(f"{what} '{source}': JSON nested too deeply; allowed: at most a few hundred levels")
+
+
+class _DuplicateKey(ValueError):
+    def __init__(self, key: str) -> None:
+        super().__init__(key)
+        self.key = key
+
+
+def _reject_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    result: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in result:
+            raise _DuplicateKey(key)
+        result[key] = value
+    return result
 
 
 def echo_json(data: Any) -> None:
