@@ -1,0 +1,640 @@
+"""Repositories: rows <-> ``lupus.care`` values, with every read and write audited.
+
+A :class:`Repository` works on one connection inside one transaction (see
+``Database.transaction``) on behalf of one :class:`~lupus.store.audit.Actor`. It never commits:
+the caller's unit of work does, so a failure anywhere leaves nothing half-written.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+from sqlalchemy import (
+    Connection,
+    Table,
+    bindparam,
+    func,
+    insert,
+    literal,
+    select,
+    union_all,
+    update,
+)
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.exc import IntegrityError
+
+from lupus.care import (
+    Administration,
+    AdverseEvent,
+    Alert,
+    Appointment,
+    Assessment,
+    Condition,
+    Finding,
+    Immunization,
+    MedicationStatement,
+    Message,
+    NotFoundError,
+    Observation,
+    Patient,
+    PatientHistory,
+    PlanVersion,
+    QuestionnaireResponse,
+    Report,
+    SymptomReport,
+    alert_rules,
+)
+from lupus.store.audit import Actor, record_event, record_events, utc
+from lupus.store.errors import ConflictError
+from lupus.store.tables import RECORD_TABLES, alerts, patients, plan_versions
+
+__all__ = ["RECORD_KINDS", "RecordKind", "Repository", "new_id"]
+
+
+def new_id() -> str:
+    return str(uuid.uuid4())
+
+
+@dataclass(frozen=True, slots=True)
+class RecordKind:
+    """How one kind of record maps to its table."""
+
+    name: str
+    table: Table
+    date_column: str
+    load: Callable[[Mapping[str, Any], str, str], Any]
+    columns: Callable[[Any], dict[str, Any]]
+    date_of: Callable[[Any], dt.date | None]
+
+
+def _loader(cls: Any) -> Callable[[Mapping[str, Any], str, str], Any]:
+    def load(data: Mapping[str, Any], ident: str, patient_id: str) -> Any:
+        if hasattr(cls, "from_stored"):
+            return cls.from_stored(data, id=ident, patient_id=patient_id)
+        return cls.from_json(dict(data), id=ident, patient_id=patient_id)
+
+    return load
+
+
+def _message_loader(data: Mapping[str, Any], ident: str, patient_id: str) -> Message:
+    return Message.from_stored(data, id=ident, patient_id=patient_id)
+
+
+RECORD_KINDS: dict[str, RecordKind] = {
+    k.name: k
+    for k in (
+        RecordKind(
+            "conditions",
+            RECORD_TABLES["conditions"],
+            "onset_on",
+            _loader(Condition),
+            lambda v: {"code": v.code},
+            lambda v: v.onset,
+        ),
+        RecordKind(
+            "medications",
+            RECORD_TABLES["medications"],
+            "start_on",
+            _loader(MedicationStatement),
+            lambda v: {"drug": v.drug},
+            lambda v: v.start,
+        ),
+        RecordKind(
+            "observations",
+            RECORD_TABLES["observations"],
+            "effective_on",
+            _loader(Observation),
+            lambda v: {"code": v.code, "value": v.value, "unit": v.unit},
+            lambda v: v.effective,
+        ),
+        RecordKind(
+            "reports",
+            RECORD_TABLES["reports"],
+            "report_on",
+            _loader(Report),
+            lambda v: {"kind": v.kind},
+            lambda v: v.date,
+        ),
+        RecordKind(
+            "assessments",
+            RECORD_TABLES["assessments"],
+            "assessed_on",
+            _loader(Assessment),
+            lambda v: {"instrument": v.instrument},
+            lambda v: v.date,
+        ),
+        RecordKind(
+            "administrations",
+            RECORD_TABLES["administrations"],
+            "scheduled_on",
+            _loader(Administration),
+            lambda v: {"plan_id": v.plan_id, "status": v.status},
+            lambda v: v.scheduled_on,
+        ),
+        RecordKind(
+            "adverse_events",
+            RECORD_TABLES["adverse_events"],
+            "onset_on",
+            _loader(AdverseEvent),
+            lambda v: {"category": v.category, "grade": v.grade},
+            lambda v: v.onset,
+        ),
+        RecordKind(
+            "symptoms",
+            RECORD_TABLES["symptoms"],
+            "reported_on",
+            _loader(SymptomReport),
+            lambda v: {"symptom": v.symptom},
+            lambda v: v.reported_on,
+        ),
+        RecordKind(
+            "questionnaires",
+            RECORD_TABLES["questionnaires"],
+            "answered_on",
+            _loader(QuestionnaireResponse),
+            lambda v: {"questionnaire": v.questionnaire},
+            lambda v: v.date,
+        ),
+        RecordKind(
+            "messages",
+            RECORD_TABLES["messages"],
+            "sent_on",
+            _message_loader,
+            lambda v: {"in_reply_to": v.in_reply_to},
+            lambda v: v.sent_at.date(),
+        ),
+        RecordKind(
+            "appointments",
+            RECORD_TABLES["appointments"],
+            "start_on",
+            _loader(Appointment),
+            lambda v: {"status": v.status, "place": v.place},
+            lambda v: v.start.date(),
+        ),
+        RecordKind(
+            "immunizations",
+            RECORD_TABLES["immunizations"],
+            "administered_on",
+            _loader(Immunization),
+            lambda v: {"vaccine_code": v.vaccine_code},
+            lambda v: v.date,
+        ),
+    )
+}
+
+
+@cache
+def _history_query() -> Any:
+    """One round trip for every record kind: a UNION ALL of the per-kind tables (built once)."""
+    return union_all(
+        *(
+            select(
+                literal(name).label("kind"),
+                k.table.c.id,
+                k.table.c.data,
+                k.table.c[k.date_column].label("on"),
+                k.table.c.created_at,
+            ).where(k.table.c.patient_id == bindparam("pid"))
+            for name, k in RECORD_KINDS.items()
+        )
+    )
+
+
+def _kind(name: str) -> RecordKind:
+    try:
+        return RECORD_KINDS[name]
+    except KeyError:
+        raise NotFoundError("record kind", name) from None
+
+
+def _patient_row_data(p: Patient) -> dict[str, Any]:
+    return {
+        "birth_date": p.birth_date,
+        "sex": p.sex,
+        "synthetic": p.synthetic,
+        "data": p.to_json(),
+    }
+
+
+class Repository:
+    """Reads and writes of one actor inside one transaction; every access is audited."""
+
+    def __init__(
+        self, conn: Connection, actor: Actor, *, now: Callable[[], dt.datetime] | None = None
+    ) -> None:
+        self.conn = conn
+        self.actor = actor
+        self._now = now or (lambda: dt.datetime.now(dt.UTC))
+
+    def now(self) -> dt.datetime:
+        return self._now()
+
+    def _audit(self, action: str, entity: str, **kw: Any) -> None:
+        record_event(self.conn, self.actor, action, entity, at=self.now(), **kw)
+
+    # --- patients ---------------------------------------------------------------------------
+
+    def add_patient(self, patient: Patient) -> Patient:
+        if self.patient_exists(patient.id):
+            raise ConflictError(f"patient '{patient.id}': already exists")
+        at = self.now()
+        self.conn.execute(
+            insert(patients).values(
+                id=patient.id, created_at=at, updated_at=at, **_patient_row_data(patient)
+            )
+        )
+        self._audit(
+            "create",
+            "patient",
+            entity_id=patient.id,
+            patient_id=patient.id,
+            after=patient.to_json(),
+        )
+        return patient
+
+    def update_patient(self, patient: Patient) -> Patient:
+        before = self.get_patient(patient.id, audit=False)
+        self.conn.execute(
+            update(patients)
+            .where(patients.c.id == patient.id)
+            .values(updated_at=self.now(), **_patient_row_data(patient))
+        )
+        self._audit(
+            "update",
+            "patient",
+            entity_id=patient.id,
+            patient_id=patient.id,
+            before=before.to_json(),
+            after=patient.to_json(),
+        )
+        return patient
+
+    def patient_exists(self, patient_id: str) -> bool:
+        found = self.conn.execute(select(patients.c.id).where(patients.c.id == patient_id))
+        return found.first() is not None
+
+    def get_patient(self, patient_id: str, *, audit: bool = True) -> Patient:
+        row = self.conn.execute(select(patients).where(patients.c.id == patient_id)).first()
+        if row is None:
+            raise NotFoundError("patient", patient_id)
+        if audit:
+            self._audit("read", "patient", entity_id=patient_id, patient_id=patient_id)
+        return Patient.from_json(dict(row.data), id=patient_id)
+
+    def list_patients(self, *, limit: int = 100, offset: int = 0) -> tuple[list[Patient], int]:
+        total = self.conn.execute(select(func.count()).select_from(patients)).scalar_one()
+        rows = self.conn.execute(
+            select(patients.c.id, patients.c.data)
+            .order_by(patients.c.created_at, patients.c.id)
+            .limit(limit)
+            .offset(offset)
+        ).all()
+        found = [Patient.from_json(dict(r.data), id=r.id) for r in rows]
+        self._audit("read", "patient-list", detail=f"{len(found)} patients")
+        return found, int(total)
+
+    def patient_ids(self) -> list[str]:
+        return list(self.conn.execute(select(patients.c.id).order_by(patients.c.id)).scalars())
+
+    # --- clinical records -------------------------------------------------------------------
+
+    def add(self, kind: str, value: Any) -> Any:
+        """Insert one record value (its ``patient_id`` must exist)."""
+        k = _kind(kind)
+        if not self.patient_exists(value.patient_id):
+            raise NotFoundError("patient", value.patient_id)
+        try:
+            with self.conn.begin_nested():
+                self.conn.execute(
+                    insert(k.table).values(
+                        id=value.id,
+                        patient_id=value.patient_id,
+                        data=value.to_json(),
+                        created_at=self.now(),
+                        created_by=self.actor.username,
+                        **{k.date_column: k.date_of(value)},
+                        **k.columns(value),
+                    )
+                )
+        except IntegrityError:
+            raise ConflictError(f"{kind} '{value.id}': already exists") from None
+        self._audit(
+            "create",
+            kind,
+            entity_id=value.id,
+            patient_id=value.patient_id,
+            after=value.to_json(),
+        )
+        return value
+
+    def add_many(self, kind: str, values: list[Any]) -> None:
+        """Insert many records in one statement (their patients must exist: the caller checks;
+        a clash aborts the transaction). Each record still gets its own audit row."""
+        if not values:
+            return
+        k = _kind(kind)
+        at = self.now()
+        self.conn.execute(
+            insert(k.table),
+            [
+                {
+                    "id": v.id,
+                    "patient_id": v.patient_id,
+                    "data": v.to_json(),
+                    "created_at": at,
+                    "created_by": self.actor.username,
+                    k.date_column: k.date_of(v),
+                    **k.columns(v),
+                }
+                for v in values
+            ],
+        )
+        record_events(
+            self.conn,
+            self.actor,
+            [
+                {
+                    "action": "create",
+                    "entity": kind,
+                    "entity_id": v.id,
+                    "patient_id": v.patient_id,
+                    "after": v.to_json(),
+                }
+                for v in values
+            ],
+            at=at,
+        )
+
+    def add_patients(self, values: list[Patient]) -> None:
+        """Insert many new patients in one statement (audited one row each)."""
+        if not values:
+            return
+        at = self.now()
+        self.conn.execute(
+            insert(patients),
+            [
+                {"id": p.id, "created_at": at, "updated_at": at, **_patient_row_data(p)}
+                for p in values
+            ],
+        )
+        record_events(
+            self.conn,
+            self.actor,
+            [
+                {
+                    "action": "create",
+                    "entity": "patient",
+                    "entity_id": p.id,
+                    "patient_id": p.id,
+                    "after": p.to_json(),
+                }
+                for p in values
+            ],
+            at=at,
+        )
+
+    def replace(self, kind: str, value: Any) -> Any:
+        """Store a new state of an existing record, auditing before and after."""
+        k = _kind(kind)
+        before = self.get(kind, value.id, audit=False)
+        if before.patient_id != value.patient_id:
+            raise NotFoundError(kind, value.id)
+        self.conn.execute(
+            update(k.table)
+            .where(k.table.c.id == value.id)
+            .values(data=value.to_json(), **{k.date_column: k.date_of(value)}, **k.columns(value))
+        )
+        self._audit(
+            "update",
+            kind,
+            entity_id=value.id,
+            patient_id=value.patient_id,
+            before=before.to_json(),
+            after=value.to_json(),
+        )
+        return value
+
+    def get(self, kind: str, ident: str, *, audit: bool = True) -> Any:
+        k = _kind(kind)
+        row = self.conn.execute(select(k.table).where(k.table.c.id == ident)).first()
+        if row is None:
+            raise NotFoundError(kind.rstrip("s"), ident)
+        if audit:
+            self._audit("read", kind, entity_id=ident, patient_id=row.patient_id)
+        return k.load(row.data, row.id, row.patient_id)
+
+    def records(self, kind: str, patient_id: str, *, audit: bool = True) -> list[Any]:
+        k = _kind(kind)
+        rows = self.conn.execute(
+            select(k.table)
+            .where(k.table.c.patient_id == patient_id)
+            .order_by(k.table.c[k.date_column], k.table.c.created_at, k.table.c.id)
+        ).all()
+        if audit:
+            self._audit("read", kind, patient_id=patient_id, detail=f"{len(rows)} records")
+        return [k.load(r.data, r.id, r.patient_id) for r in rows]
+
+    def observations_by_code(self, patient_id: str, code: str | None) -> list[Observation]:
+        table = RECORD_TABLES["observations"]
+        query = select(table).where(table.c.patient_id == patient_id)
+        if code is not None:
+            query = query.where(table.c.code == code)
+        rows = self.conn.execute(query.order_by(table.c.effective_on, table.c.id)).all()
+        self._audit("read", "observations", patient_id=patient_id, detail=f"code={code}")
+        return [Observation.from_stored(r.data, id=r.id, patient_id=r.patient_id) for r in rows]
+
+    # --- plans ------------------------------------------------------------------------------
+
+    def add_plan_version(self, plan: PlanVersion) -> PlanVersion:
+        if not self.patient_exists(plan.patient_id):
+            raise NotFoundError("patient", plan.patient_id)
+        try:
+            with self.conn.begin_nested():
+                self.conn.execute(
+                    insert(plan_versions).values(
+                        id=plan.id,
+                        plan_id=plan.plan_id,
+                        version=plan.version,
+                        patient_id=plan.patient_id,
+                        therapy=plan.therapy,
+                        status=plan.status,
+                        start_on=plan.start,
+                        data=plan.to_json(),
+                        created_at=self.now(),
+                        created_by=self.actor.username,
+                    )
+                )
+        except IntegrityError:
+            raise ConflictError(
+                f"plan '{plan.plan_id}' version {plan.version}: already exists (another "
+                "adjustment was saved first; reload the plan and try again)"
+            ) from None
+        self._audit(
+            "create" if plan.version == 1 else "update",
+            "plan",
+            entity_id=plan.plan_id,
+            patient_id=plan.patient_id,
+            after=plan.to_json(),
+        )
+        return plan
+
+    def plan_versions(
+        self, patient_id: str, plan_id: str | None = None, *, audit: bool = True
+    ) -> list[PlanVersion]:
+        query = select(plan_versions).where(plan_versions.c.patient_id == patient_id)
+        if plan_id is not None:
+            query = query.where(plan_versions.c.plan_id == plan_id)
+        rows = self.conn.execute(
+            query.order_by(
+                plan_versions.c.start_on, plan_versions.c.plan_id, plan_versions.c.version
+            )
+        ).all()
+        if audit:
+            self._audit("read", "plan", patient_id=patient_id, entity_id=plan_id)
+        return [PlanVersion.from_stored(r.data, patient_id=r.patient_id) for r in rows]
+
+    # --- the whole record -------------------------------------------------------------------
+
+    def history(self, patient_id: str, *, audit: bool = True) -> PatientHistory:
+        """Every record of one patient (one audited read)."""
+        patient = self.get_patient(patient_id, audit=audit)
+        rows = sorted(
+            self.conn.execute(_history_query(), {"pid": patient_id}).all(),
+            key=lambda r: (r.kind, r.on or dt.date.min, utc(r.created_at), r.id),
+        )
+        found: dict[str, list[Any]] = {name: [] for name in RECORD_KINDS}
+        for r in rows:
+            found[r.kind].append(RECORD_KINDS[r.kind].load(r.data, r.id, patient_id))
+        lists = {name: tuple(values) for name, values in found.items()}
+        return PatientHistory(
+            patient=patient,
+            plans=tuple(self.plan_versions(patient_id, audit=False)),
+            **lists,
+        )
+
+    # --- alerts -----------------------------------------------------------------------------
+
+    def sync_alerts(
+        self, patient_id: str, findings: tuple[Finding, ...], *, new_patient: bool = False
+    ) -> int:
+        """Raise an open alert for every new finding (by key); auto-resolve the alerts of
+        auto-resolving rules whose condition is gone. Returns the number raised.
+        ``new_patient`` skips looking up alerts of a patient created in this transaction."""
+        at = self.now()
+        existing = (
+            {}
+            if new_patient
+            else {
+                r.key: r
+                for r in self.conn.execute(
+                    select(alerts.c.key, alerts.c.id, alerts.c.status, alerts.c.code).where(
+                        alerts.c.patient_id == patient_id
+                    )
+                ).all()
+            }
+        )
+        dialect_insert = pg_insert if self.conn.dialect.name == "postgresql" else sqlite_insert
+        raised = 0
+        for f in findings:
+            if f.key in existing:
+                continue
+            ident = new_id()
+            values = {
+                "id": ident,
+                "patient_id": patient_id,
+                "code": f.code,
+                "key": f.key,
+                "severity": f.severity,
+                "message": f.message,
+                "source": f.source,
+                "alert_on": f.date,
+                "status": "open",
+                "raised_at": at,
+            }
+            result = self.conn.execute(
+                dialect_insert(alerts)
+                .values(**values)
+                .on_conflict_do_nothing(index_elements=["patient_id", "key"])
+            )
+            if result.rowcount:
+                raised += 1
+                self._audit(
+                    "create",
+                    "alert",
+                    entity_id=ident,
+                    patient_id=patient_id,
+                    after={"code": f.code, "severity": f.severity, "status": "open"},
+                )
+        live = {f.key for f in findings}
+        rules = alert_rules()
+        for key, row in existing.items():
+            rule = rules.get(row.code)
+            if row.status != "resolved" and key not in live and rule and rule.auto_resolve:
+                self._set_alert_status(row.id, patient_id, "resolved", "system", at)
+        return raised
+
+    def _set_alert_status(
+        self, alert_id: str, patient_id: str, status: str, by: str, at: dt.datetime
+    ) -> None:
+        values: dict[str, Any] = {"status": status}
+        if status == "acknowledged":
+            values |= {"acknowledged_by": by, "acknowledged_at": at}
+        else:
+            values |= {"resolved_by": by, "resolved_at": at}
+        self.conn.execute(update(alerts).where(alerts.c.id == alert_id).values(**values))
+        self._audit(
+            "update",
+            "alert",
+            entity_id=alert_id,
+            patient_id=patient_id,
+            after={"status": status, "by": by},
+        )
+
+    def list_alerts(self, patient_id: str, *, include_resolved: bool = True) -> list[Alert]:
+        query = select(alerts).where(alerts.c.patient_id == patient_id)
+        if not include_resolved:
+            query = query.where(alerts.c.status != "resolved")
+        rows = self.conn.execute(query.order_by(alerts.c.raised_at, alerts.c.key)).mappings()
+        return [_alert(r) for r in rows]
+
+    def get_alert(self, alert_id: str) -> Alert:
+        row = self.conn.execute(select(alerts).where(alerts.c.id == alert_id)).mappings().first()
+        if row is None:
+            raise NotFoundError("alert", alert_id)
+        return _alert(row)
+
+    def save_alert_status(self, alert: Alert) -> Alert:
+        """Store a life-cycle step made by ``lupus.care.acknowledge`` / ``resolve``."""
+        by = alert.resolved_by if alert.status == "resolved" else alert.acknowledged_by
+        at = alert.resolved_at if alert.status == "resolved" else alert.acknowledged_at
+        assert by is not None and at is not None
+        self._set_alert_status(alert.id, alert.patient_id, alert.status, by, at)
+        return alert
+
+
+def _alert(r: Any) -> Alert:
+    def opt(x: dt.datetime | None) -> dt.datetime | None:
+        return None if x is None else utc(x)
+
+    return Alert(
+        id=r["id"],
+        patient_id=r["patient_id"],
+        code=r["code"],
+        severity=r["severity"],
+        message=r["message"],
+        source=r["source"],
+        key=r["key"],
+        date=r["alert_on"],
+        raised_at=utc(r["raised_at"]),
+        status=r["status"],
+        acknowledged_by=r["acknowledged_by"],
+        acknowledged_at=opt(r["acknowledged_at"]),
+        resolved_by=r["resolved_by"],
+        resolved_at=opt(r["resolved_at"]),
+    )

@@ -1,0 +1,134 @@
+"""``lupus users create`` and ``lupus serve``: the command-line side of the care service."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.conftest import CliRunnerFn, assert_usage_error
+
+
+@pytest.fixture
+def sqlite_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    url = f"sqlite+pysqlite:///{tmp_path / 'cli.sqlite3'}"
+    monkeypatch.setenv("LUPUS_DATABASE_URL", url)
+    return url
+
+
+def test_users_create_and_list(cli: CliRunnerFn, sqlite_env: str) -> None:
+    r = cli(
+        "users",
+        "create",
+        "--username",
+        "alice",
+        "--role",
+        "clinician",
+        "--password-stdin",
+        input="a long password\n",
+    )
+    assert r.exit_code == 0, r.stderr
+    assert r.json()["role"] == "clinician" and "password" not in r.stdout
+    listed = cli("users", "list")
+    assert [u["username"] for u in listed.json()] == ["alice"]
+
+
+@pytest.mark.parametrize(
+    ("args", "password", "fragments"),
+    [
+        (("--username", "bob", "--role", "wizard"), "a long password", ("role", "wizard")),
+        (
+            ("--username", "bob", "--role", "patient", "--patient", "nope"),
+            "a long password",
+            ("--patient", "nope"),
+        ),
+        (("--username", "bob", "--role", "patient"), "a long password", ("patient",)),
+        (("--username", "bob", "--role", "nurse"), "short", ("password",)),
+    ],
+)
+def test_users_create_bad_input(
+    cli: CliRunnerFn,
+    sqlite_env: str,
+    args: tuple[str, ...],
+    password: str,
+    fragments: tuple[str, ...],
+) -> None:
+    result = cli("users", "create", *args, "--password-stdin", input=password + "\n")
+    assert_usage_error(result, *fragments)
+
+
+def test_users_create_needs_password_stdin(cli: CliRunnerFn, sqlite_env: str) -> None:
+    result = cli("users", "create", "--username", "bob", "--role", "nurse")
+    assert_usage_error(result, "--password-stdin")
+
+
+def test_duplicate_user(cli: CliRunnerFn, sqlite_env: str) -> None:
+    args = ("users", "create", "--username", "carol", "--role", "nurse", "--password-stdin")
+    assert cli(*args, input="a long password\n").exit_code == 0
+    assert_usage_error(cli(*args, input="a long password\n"), "carol", "already exists")
+
+
+def test_serve_refuses_default_secret_outside_development(
+    cli: CliRunnerFn, sqlite_env: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("LUPUS_ENV", "production")
+    monkeypatch.delenv("LUPUS_SECRET_KEY", raising=False)
+    assert_usage_error(cli("serve"), "LUPUS_SECRET_KEY")
+
+
+def test_serve_migrates_and_serves(tmp_path: Path) -> None:
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    sock.close()
+    env = dict(
+        os.environ,
+        LUPUS_ENV="production",
+        LUPUS_SECRET_KEY="x" * 40,
+        LUPUS_DATABASE_URL=f"sqlite+pysqlite:///{tmp_path / 'serve.sqlite3'}",
+    )
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "lupus.cli", "serve", "--port", str(port)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                r = httpx.get(f"http://127.0.0.1:{port}/openapi.json", timeout=2)
+                break
+            except httpx.TransportError:
+                if time.monotonic() > deadline or proc.poll() is not None:
+                    raise
+                time.sleep(0.2)
+        assert r.status_code == 200
+        assert httpx.get(f"http://127.0.0.1:{port}/api/patients").status_code == 401
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+        assert proc.stderr is not None
+        proc.stderr.close()
+    assert (tmp_path / "serve.sqlite3").exists()
+
+
+def test_serve_demo_needs_development(
+    cli: CliRunnerFn, sqlite_env: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("LUPUS_ENV", "production")
+    monkeypatch.setenv("LUPUS_SECRET_KEY", "s" * 40)
+    assert_usage_error(cli("serve", "--demo"), "--demo", "LUPUS_ENV=development")
+
+
+def test_serve_workers_need_postgresql(
+    cli: CliRunnerFn, sqlite_env: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("LUPUS_ENV", "development")
+    assert_usage_error(cli("serve", "--workers", "2"), "--workers", "PostgreSQL")
