@@ -15,7 +15,7 @@ $(STAMP): pyproject.toml
 
 ## make run: create .venv, install, and run the main job.
 run: $(STAMP)
-	$(BIN)/lupus demo
+	LUPUS_ENV=development $(BIN)/lupus serve --demo
 
 ## make test: create .venv, install dev dependencies and system parts, then lint, type-check, test.
 test: $(STAMP)
