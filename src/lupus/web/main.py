@@ -15,6 +15,7 @@ from lupus import DISCLAIMER, __version__
 from lupus.store import Database
 from lupus.web.deps import AppState
 from lupus.web.errors import install_error_handlers
+from lupus.web.pages import mount_pages
 from lupus.web.routers import (
     alerts,
     audit,
@@ -71,4 +72,5 @@ def create_app(
         fhir,
     ):
         app.include_router(module.router)
+    mount_pages(app)  # server-rendered pages under /ui (lupus.web.pages)
     return app
