@@ -52,8 +52,12 @@ def serve(
         typer.echo(f"demo clinic {what}: {seeded.patients} synthetic patients")
         for username, role, password in seeded.logins:
             typer.echo(f"  login {username} / {password}  ({role})")
-        typer.echo(f"open http://{host}:{port}/docs")
-    typer.echo(f"lupus care service on http://{host}:{port} (OpenAPI: /docs)", err=True)
+        typer.echo(f"open http://{host}:{port}/ui/ and sign in with one of the logins above")
+    typer.echo(
+        f"lupus care service on http://{host}:{port} (pages: /ui/, API docs: /docs, "
+        "FHIR: /fhir). Research and education only; not a medical device.",
+        err=True,
+    )
     if workers == 1:
         uvicorn.run(app, host=host, port=port, log_level="info")
     else:  # each worker builds its own app (migrations are already applied above)
