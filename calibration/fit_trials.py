@@ -1,0 +1,229 @@
+"""Fit the population-level parameters of the virtual-trial model to the calibration set.
+
+One model for all trials: the fitted values are population-level (simulator parameters and
+observation/conduct parameters), never per-trial switches. Targets: every ``[[published]]`` value
+of the four calibration protocols in ``examples/trials/`` (BLISS-52, BLISS-76, TULIP-2,
+Mackensen-2022), plus the Mackensen SLEDAI-2K at 3 months (published as a median of 0, range 0-2,
+so the simulated mean is pulled toward 0.4 with an SD of 0.4; derived, see docs/trials.md).
+
+Objective: sum over targets of ((simulated - published) / SE)^2, SE = the width of the published
+95% interval (Wilson for proportions, t for means) / (2 x 1.96). Search: coordinate descent on the
+parameters scaled to [0, 1] within their bounds (each sweep tries every parameter one step up and
+one step down and keeps the best; the step halves after each sweep), with common random numbers
+(fixed seed), from the committed values. Usage::
+
+    .venv/bin/python calibration/fit_trials.py [--patients-per-arm 150] [--sweeps 2] [--step 0.2]
+        [--trace calibration/fit_result.json]
+
+The committed calibration came from two stages, each starting from the file the previous wrote:
+``--patients-per-arm 150 --sweeps 2 --step 0.15 --trace calibration/fit_result_stage1.json``
+(48 evaluations) then ``--patients-per-arm 500 --sweeps 1 --step 0.08 --trace
+calibration/fit_result_stage2.json`` (26 evaluations).
+
+Writes ``src/lupus/simulation/trial/data/calibrated.toml`` (the committed calibration read by the
+engine) and the trace (every evaluation and the final fit).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+import time
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+PROTOCOLS = ("bliss-52", "bliss-76", "tulip-2", "mackensen-2022")
+OUTPUT = ROOT / "src" / "lupus" / "simulation" / "trial" / "data" / "calibrated.toml"
+TRACE = ROOT / "calibration" / "fit_result.json"
+
+# name -> (table, lower, upper); table "parameters" = simulator, "observation" = observation model
+SPACE: dict[str, tuple[str, float, float]] = {
+    "enrolment_excess": ("observation", 0.0, 2.0),
+    "bilag_scale": ("observation", 0.6, 1.5),
+    "w_ifn_mucocutaneous": ("parameters", 0.02, 1.0),
+    "w_ifn_musculoskeletal": ("parameters", 0.02, 1.0),
+    "bel_block": ("parameters", 0.5, 0.9),
+    "anti_dsdna_llpc_share": ("parameters", 0.03, 0.35),
+    "organ_basal_drive": ("parameters", 0.0, 0.2),
+    "upcr_k": ("parameters", 0.01, 0.15),
+    "organ_resolution": ("parameters", 0.015, 0.15),
+    "enrolment_days": ("observation", 10.0, 180.0),
+    "mild_flare_rescue_probability": ("observation", 0.05, 1.0),
+    "severe_flare_rescue_probability": ("observation", 0.05, 1.0),
+    "severe_flare_immunosuppressant_probability": ("observation", 0.05, 1.0),
+    "threshold_scale": ("observation", 0.7, 1.3),
+    "fluctuation_sd": ("observation", 0.01, 0.12),
+    "fluctuation_days": ("observation", 20.0, 180.0),
+}
+MACKENSEN_SLEDAI_TARGET = (0.4, 0.4)  # derived: median 0, range 0-2 at 3 months (n = 5)
+
+
+def _current() -> dict[str, float]:
+    from lupus.simulation import default_parameters
+    from lupus.simulation.trial.calibration import calibration_table
+    from lupus.simulation.trial.observation import load_observation_parameters
+
+    table = calibration_table()
+    obs = load_observation_parameters()["calibrated"]
+    sim = default_parameters()
+    out = {}
+    for name, (where, _, _) in SPACE.items():
+        if where == "parameters":
+            out[name] = float(table["parameters"].get(name, sim[name]))
+        else:
+            out[name] = float(obs[name])
+    return out
+
+
+def _split(values: dict[str, float]) -> tuple[dict[str, float], dict[str, float]]:
+    sim = {k: v for k, v in values.items() if SPACE[k][0] == "parameters"}
+    obs = {k: v for k, v in values.items() if SPACE[k][0] == "observation"}
+    return sim, obs
+
+
+def run_protocol(name: str, values: dict[str, float], n: int, seed: int) -> dict[str, Any]:
+    """Simulate one calibration protocol; return its comparisons (JSON-ready)."""
+    from lupus.simulation.trial import load_protocol, run_trial
+    from lupus.simulation.trial.calibration import calibrated_parameters
+    from lupus.simulation.trial.simulator import MechanisticBiology
+
+    sim, obs = _split(values)
+    protocol = load_protocol(ROOT / "examples" / "trials" / f"{name}.toml")
+    model = MechanisticBiology(calibrated_parameters(sim))
+    result = run_trial(
+        protocol, patients_per_arm=n, seed=seed, model=model, observation_overrides=obs
+    )
+    return result.to_json()
+
+
+def objective_terms(results: dict[str, dict[str, Any]]) -> list[tuple[str, float]]:
+    terms: list[tuple[str, float]] = []
+    for name, data in results.items():
+        for c in data["published"]:
+            lo, hi = c["published_ci95"]
+            se = max((hi - lo) / (2 * 1.959964), 1e-3)
+            sim = c["simulated"]["value"]
+            z = 10.0 if sim is None else (sim - c["published"]) / se
+            terms.append((f"{name}:{c['arm']}:{c['endpoint']}", z))
+        if name == "mackensen-2022":
+            arm = data["arms"][0]
+            value = arm["endpoints"]["sledai-2k-mean@12"]["value"]
+            target, sd = MACKENSEN_SLEDAI_TARGET
+            terms.append((f"{name}:sledai-2k-mean@12", (value - target) / sd))
+    return terms
+
+
+def evaluate(values: dict[str, float], n: int, seed: int, pool: ProcessPoolExecutor) -> Any:
+    futures = {p: pool.submit(run_protocol, p, values, n, seed) for p in PROTOCOLS}
+    results = {p: f.result() for p, f in futures.items()}
+    terms = objective_terms(results)
+    return sum(z * z for _, z in terms), terms, results
+
+
+def write_calibration(values: dict[str, float], note: str) -> None:
+    sim, obs = _split(values)
+    lines = [
+        "# Committed calibration, written by calibration/fit_trials.py (do not edit by hand).",
+        f"# {note}",
+        "# [parameters]: typical values of the simulator's assumed parameters (replace the table's",
+        "# values); [observation]: the [calibrated] entries of data/observation.toml.",
+        "[parameters]",
+        *(f"{k} = {v:.6g}" for k, v in sim.items()),
+        "",
+        "[observation]",
+        *(f"{k} = {v:.6g}" for k, v in obs.items()),
+        "",
+    ]
+    OUTPUT.write_text("\n".join(lines), encoding="utf-8")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--patients-per-arm", type=int, default=150)
+    parser.add_argument("--sweeps", type=int, default=2)
+    parser.add_argument("--step", type=float, default=0.2)
+    parser.add_argument("--trace", type=Path, default=TRACE)
+    parser.add_argument("--seed", type=int, default=11)
+    parser.add_argument("--workers", type=int, default=2)
+    args = parser.parse_args(argv)
+    names = list(SPACE)
+    lower = np.array([SPACE[k][1] for k in names])
+    upper = np.array([SPACE[k][2] for k in names])
+    start = _current()
+    x0 = np.array([(start[k] - lower[i]) / (upper[i] - lower[i]) for i, k in enumerate(names)])
+    trace: list[dict[str, Any]] = []
+    best: dict[str, Any] = {"loss": math.inf}
+    t0 = time.time()
+
+    with ProcessPoolExecutor(max_workers=args.workers) as pool:
+
+        def loss(u: np.ndarray) -> float:
+            values = {
+                k: float(lower[i] + u[i] * (upper[i] - lower[i])) for i, k in enumerate(names)
+            }
+            total, terms, _ = evaluate(values, args.patients_per_arm, args.seed, pool)
+            trace.append({"values": values, "loss": total, "terms": dict(terms)})
+            if total < best["loss"]:
+                best.update(loss=total, values=values, terms=dict(terms))
+                write_calibration(values, f"interim best, loss {total:.2f}")
+            worst = sorted(terms, key=lambda t: -abs(t[1]))[:4]
+            print(
+                f"[{len(trace):3d}] {time.time() - t0:7.0f}s loss {total:9.2f} "
+                f"best {best['loss']:9.2f}  worst: "
+                + "; ".join(f"{name.split(':', 1)[1]} z={z:+.1f}" for name, z in worst),
+                flush=True,
+            )
+            return total
+
+        x = np.clip(x0, 0.0, 1.0)
+        current = loss(x)
+        step = args.step
+        for _ in range(args.sweeps):
+            for i in range(x.size):
+                for direction in (1.0, -1.0):
+                    trial = x.copy()
+                    trial[i] = float(np.clip(x[i] + direction * step, 0.0, 1.0))
+                    if trial[i] == x[i]:
+                        continue
+                    value = loss(trial)
+                    if value < current:
+                        x, current = trial, value
+                        break
+            step /= 2.0
+    write_calibration(
+        best["values"],
+        f"coordinate descent, {len(trace)} evaluations, {args.patients_per_arm} patients per arm, "
+        f"seed {args.seed}; loss {best['loss']:.2f} (sum of squared z over "
+        f"{len(best['terms'])} targets)",
+    )
+    args.trace.write_text(
+        json.dumps(
+            {
+                "method": "coordinate descent on bounded, [0, 1]-scaled parameters; common random "
+                "numbers",
+                "patients_per_arm": args.patients_per_arm,
+                "seed": args.seed,
+                "space": {
+                    k: {"table": t, "lower": lo, "upper": hi} for k, (t, lo, hi) in SPACE.items()
+                },
+                "start": start,
+                "best": best,
+                "trace": trace,
+            },
+            indent=1,
+        )
+        + "\n",
+        encoding="utf-8",
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(ROOT / "src"))
+    raise SystemExit(main())
