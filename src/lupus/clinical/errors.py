@@ -3,7 +3,9 @@
 ::
 
     ClinicalError
-    └─ InstrumentInputError(ValueError)   bad input to an instrument: names field, value, allowed
+    └─ InstrumentInputError(FieldValueError)   bad input to an instrument
+
+    FieldValueError(ValueError)   names field, value and what is allowed (shared by every layer)
 
 Every message names the offending field (a dotted path such as ``baseline.bilag.renal``), the
 value that was given and what is allowed, so a command line or an API can show it unchanged.
@@ -14,7 +16,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-__all__ = ["ClinicalError", "InstrumentInputError", "describe_value"]
+__all__ = ["ClinicalError", "FieldValueError", "InstrumentInputError", "describe_value"]
 
 
 class ClinicalError(Exception):
@@ -30,10 +32,13 @@ def describe_value(value: Any) -> str:
     return text if len(text) <= 120 else text[:117] + "..."
 
 
-class InstrumentInputError(ClinicalError, ValueError):
-    """An instrument input that is missing, of the wrong type, out of range or unknown.
+class FieldValueError(ValueError):
+    """Bad input naming the field, the value given and what is allowed.
 
-    >>> str(InstrumentInputError("pga", 4.2, "a number from 0 to 3"))
+    The base of every layer's input error (``InstrumentInputError``, ``PlanInputError``, ...),
+    so that every boundary renders them alike.
+
+    >>> str(FieldValueError("pga", 4.2, "a number from 0 to 3"))
     "field 'pga': got 4.2; allowed: a number from 0 to 3"
     """
 
@@ -47,3 +52,11 @@ class InstrumentInputError(ClinicalError, ValueError):
         else:
             message = f"field '{field}': got {describe_value(value)}; allowed: {allowed}"
         super().__init__(message)
+
+
+class InstrumentInputError(ClinicalError, FieldValueError):
+    """An instrument input that is missing, of the wrong type, out of range or unknown.
+
+    >>> str(InstrumentInputError("pga", 4.2, "a number from 0 to 3"))
+    "field 'pga': got 4.2; allowed: a number from 0 to 3"
+    """

@@ -3,7 +3,7 @@
 ::
 
     TherapyError
-    ├─ PlanInputError(ValueError)        bad plan input: names field, value and what is allowed
+    ├─ PlanInputError(FieldValueError)   bad plan input: names field, value and what is allowed
     │  └─ UnsupportedRouteError          a route the encoded labels do not cover (anifrolumab SC)
     ├─ NoLabelRuleError(ValueError)      asked for a rule the label does not give (missed IV dose)
     └─ TherapyDataError                  a shipped rule table is malformed (a bug, not user input)
@@ -14,9 +14,7 @@ on standard error, so each message is complete on its own.
 
 from __future__ import annotations
 
-from typing import Any
-
-from lupus.clinical.errors import describe_value
+from lupus.clinical.errors import FieldValueError
 
 __all__ = [
     "NoLabelRuleError",
@@ -31,23 +29,12 @@ class TherapyError(Exception):
     """Base class of every error raised by :mod:`lupus.therapy`."""
 
 
-class PlanInputError(TherapyError, ValueError):
+class PlanInputError(TherapyError, FieldValueError):
     """A plan input that is missing, of the wrong type, out of range or unknown.
 
     >>> str(PlanInputError("weeks", 0, "an integer from 1 to 520"))
     "field 'weeks': got 0; allowed: an integer from 1 to 520"
     """
-
-    def __init__(self, field: str, value: Any, allowed: str, *, missing: bool = False) -> None:
-        self.field = field
-        self.value = value
-        self.allowed = allowed
-        self.missing = missing
-        if missing:
-            message = f"field '{field}': missing; allowed: {allowed}"
-        else:
-            message = f"field '{field}': got {describe_value(value)}; allowed: {allowed}"
-        super().__init__(message)
 
 
 class UnsupportedRouteError(PlanInputError):
