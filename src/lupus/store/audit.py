@@ -15,6 +15,7 @@ from typing import Any
 
 from sqlalchemy import Connection, insert, select
 
+from lupus.store.bulk import insert_rows
 from lupus.store.tables import audit_log
 
 __all__ = [
@@ -80,6 +81,9 @@ def utc(value: dt.datetime) -> dt.datetime:
     return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value.astimezone(dt.UTC)
 
 
+_INSERT = insert(audit_log)
+
+
 def record_event(
     conn: Connection,
     actor: Actor,
@@ -97,19 +101,20 @@ def record_event(
     if action not in ACTIONS:
         raise ValueError(f"audit action {action!r} unknown; allowed: {', '.join(ACTIONS)}")
     conn.execute(
-        insert(audit_log).values(
-            at=at or dt.datetime.now(dt.UTC),
-            actor=actor.username,
-            role=actor.role,
-            action=action,
-            entity=entity,
-            entity_id=entity_id,
-            patient_id=patient_id,
-            outcome=outcome,
-            before=None if before is None else dict(before),
-            after=None if after is None else dict(after),
-            detail=detail,
-        )
+        _INSERT,  # values as parameters: the statement's cache key is computed once
+        {
+            "at": at or dt.datetime.now(dt.UTC),
+            "actor": actor.username,
+            "role": actor.role,
+            "action": action,
+            "entity": entity,
+            "entity_id": entity_id,
+            "patient_id": patient_id,
+            "outcome": outcome,
+            "before": None if before is None else dict(before),
+            "after": None if after is None else dict(after),
+            "detail": detail,
+        },
     )
 
 
@@ -138,7 +143,7 @@ def record_events(
                 "detail": e.get("detail"),
             }
         )
-    conn.execute(insert(audit_log), rows)
+    insert_rows(conn, audit_log, rows)
 
 
 def audit_events(

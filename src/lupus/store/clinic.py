@@ -325,8 +325,8 @@ class Clinic:
         """Re-run the alert rules (over ``history`` when the caller has it in hand)."""
         if history is None:
             history = self.repo.history(patient_id, audit=False)
-        self.repo.sync_alerts(patient_id, evaluate(history, self.today()), new_patient=new_patient)
-        return self.repo.list_alerts(patient_id)
+        findings = evaluate(history, self.today())
+        return self.repo.sync_and_list_alerts(patient_id, findings, new_patient=new_patient)
 
     def acknowledge_alert(self, patient_id: str, alert_id: str) -> Alert:
         alert = self._own_alert(patient_id, alert_id)

@@ -15,14 +15,17 @@ from functools import cache
 from typing import Any
 
 from sqlalchemy import (
+    JSON,
     Connection,
+    Date,
+    DateTime,
+    String,
     Table,
-    bindparam,
+    TextualSelect,
     func,
     insert,
-    literal,
     select,
-    union_all,
+    text,
     update,
 )
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -51,6 +54,7 @@ from lupus.care import (
     alert_rules,
 )
 from lupus.store.audit import Actor, record_event, record_events, utc
+from lupus.store.bulk import insert_rows
 from lupus.store.errors import ConflictError
 from lupus.store.tables import RECORD_TABLES, alerts, patients, plan_versions
 
@@ -190,19 +194,28 @@ RECORD_KINDS: dict[str, RecordKind] = {
 
 
 @cache
-def _history_query() -> Any:
-    """One round trip for every record kind: a UNION ALL of the per-kind tables (built once)."""
-    return union_all(
-        *(
-            select(
-                literal(name).label("kind"),
-                k.table.c.id,
-                k.table.c.data,
-                k.table.c[k.date_column].label("on"),
-                k.table.c.created_at,
-            ).where(k.table.c.patient_id == bindparam("pid"))
-            for name, k in RECORD_KINDS.items()
-        )
+def _history_query() -> TextualSelect:
+    """One round trip for the whole record: a UNION ALL of the patient row, every per-kind
+    record table and the plan versions; rows are ordered in Python.
+
+    Plain SQL over our own table names, built once: SQLAlchemy would otherwise walk this
+    14-part statement to compute its cache key on every execution."""
+    parts = [
+        ("patient", patients.name, "birth_date", "id"),
+        *((name, k.table.name, k.date_column, "patient_id") for name, k in RECORD_KINDS.items()),
+        ("plan", plan_versions.name, "start_on", "patient_id"),
+    ]
+    sql = "\nUNION ALL\n".join(
+        f"SELECT '{kind}' AS kind, id, data, {date} AS day, created_at FROM {table} "
+        f"WHERE {key} = :pid"
+        for kind, table, date, key in parts
+    )
+    return text(sql).columns(
+        kind=String(),
+        id=String(),
+        data=JSON(),
+        day=Date(),
+        created_at=DateTime(timezone=True),
     )
 
 
@@ -279,6 +292,13 @@ class Repository:
         found = self.conn.execute(select(patients.c.id).where(patients.c.id == patient_id))
         return found.first() is not None
 
+    def existing_patients(self, patient_ids: set[str]) -> set[str]:
+        """Which of ``patient_ids`` are stored (one query)."""
+        if not patient_ids:
+            return set()
+        found = self.conn.execute(select(patients.c.id).where(patients.c.id.in_(patient_ids)))
+        return set(found.scalars())
+
     def get_patient(self, patient_id: str, *, audit: bool = True) -> Patient:
         row = self.conn.execute(select(patients).where(patients.c.id == patient_id)).first()
         if row is None:
@@ -340,8 +360,9 @@ class Repository:
             return
         k = _kind(kind)
         at = self.now()
-        self.conn.execute(
-            insert(k.table),
+        insert_rows(
+            self.conn,
+            k.table,
             [
                 {
                     "id": v.id,
@@ -376,8 +397,9 @@ class Repository:
         if not values:
             return
         at = self.now()
-        self.conn.execute(
-            insert(patients),
+        insert_rows(
+            self.conn,
+            patients,
             [
                 {"id": p.id, "created_at": at, "updated_at": at, **_patient_row_data(p)}
                 for p in values
@@ -502,21 +524,27 @@ class Repository:
     # --- the whole record -------------------------------------------------------------------
 
     def history(self, patient_id: str, *, audit: bool = True) -> PatientHistory:
-        """Every record of one patient (one audited read)."""
-        patient = self.get_patient(patient_id, audit=audit)
-        rows = sorted(
-            self.conn.execute(_history_query(), {"pid": patient_id}).all(),
-            key=lambda r: (r.kind, r.on or dt.date.min, utc(r.created_at), r.id),
-        )
+        """Every record of one patient, read in one round trip (one audited read)."""
+        rows = self.conn.execute(_history_query(), {"pid": patient_id}).all()
+        patient_rows = [r for r in rows if r.kind == "patient"]
+        if not patient_rows:
+            raise NotFoundError("patient", patient_id)
+        if audit:
+            self._audit("read", "patient", entity_id=patient_id, patient_id=patient_id)
+        patient = Patient.from_json(dict(patient_rows[0].data), id=patient_id)
         found: dict[str, list[Any]] = {name: [] for name in RECORD_KINDS}
-        for r in rows:
-            found[r.kind].append(RECORD_KINDS[r.kind].load(r.data, r.id, patient_id))
+        plans: list[PlanVersion] = []
+        for r in sorted(
+            (r for r in rows if r.kind != "patient"),
+            key=lambda r: (r.kind, r.day or dt.date.min, utc(r.created_at), r.id),
+        ):
+            if r.kind == "plan":
+                plans.append(PlanVersion.from_stored(r.data, patient_id=patient_id))
+            else:
+                found[r.kind].append(RECORD_KINDS[r.kind].load(r.data, r.id, patient_id))
+        plans.sort(key=lambda p: (p.start, p.plan_id, p.version))
         lists = {name: tuple(values) for name, values in found.items()}
-        return PatientHistory(
-            patient=patient,
-            plans=tuple(self.plan_versions(patient_id, audit=False)),
-            **lists,
-        )
+        return PatientHistory(patient=patient, plans=tuple(plans), **lists)
 
     # --- alerts -----------------------------------------------------------------------------
 
@@ -526,19 +554,34 @@ class Repository:
         """Raise an open alert for every new finding (by key); auto-resolve the alerts of
         auto-resolving rules whose condition is gone. Returns the number raised.
         ``new_patient`` skips looking up alerts of a patient created in this transaction."""
+        return self._sync_alerts(patient_id, findings, new_patient=new_patient)[0]
+
+    def sync_and_list_alerts(
+        self, patient_id: str, findings: tuple[Finding, ...], *, new_patient: bool = False
+    ) -> list[Alert]:
+        """:meth:`sync_alerts`, then every alert of the patient (as :meth:`list_alerts`),
+        without reading the alerts a second time when the sync changed nothing."""
+        raised, resolved, rows = self._sync_alerts(patient_id, findings, new_patient=new_patient)
+        if raised or resolved:
+            return self.list_alerts(patient_id)
+        return [_alert(r) for r in rows]
+
+    def _sync_alerts(
+        self, patient_id: str, findings: tuple[Finding, ...], *, new_patient: bool
+    ) -> tuple[int, int, list[Any]]:
         at = self.now()
-        existing = (
-            {}
+        rows: list[Any] = (
+            []
             if new_patient
-            else {
-                r.key: r
-                for r in self.conn.execute(
-                    select(alerts.c.key, alerts.c.id, alerts.c.status, alerts.c.code).where(
-                        alerts.c.patient_id == patient_id
-                    )
-                ).all()
-            }
+            else list(
+                self.conn.execute(
+                    select(alerts)
+                    .where(alerts.c.patient_id == patient_id)
+                    .order_by(alerts.c.raised_at, alerts.c.key)
+                ).mappings()
+            )
         )
+        existing = {r["key"]: r for r in rows}
         dialect_insert = pg_insert if self.conn.dialect.name == "postgresql" else sqlite_insert
         raised = 0
         for f in findings:
@@ -573,11 +616,13 @@ class Repository:
                 )
         live = {f.key for f in findings}
         rules = alert_rules()
+        resolved = 0
         for key, row in existing.items():
-            rule = rules.get(row.code)
-            if row.status != "resolved" and key not in live and rule and rule.auto_resolve:
-                self._set_alert_status(row.id, patient_id, "resolved", "system", at)
-        return raised
+            rule = rules.get(row["code"])
+            if row["status"] != "resolved" and key not in live and rule and rule.auto_resolve:
+                self._set_alert_status(row["id"], patient_id, "resolved", "system", at)
+                resolved += 1
+        return raised, resolved, rows
 
     def _set_alert_status(
         self, alert_id: str, patient_id: str, status: str, by: str, at: dt.datetime

@@ -32,7 +32,11 @@ class AppState:
     today: Callable[[], dt.date]
 
 
-def get_state(request: Request) -> AppState:
+# Dependencies that do no blocking I/O are ``async def``: FastAPI runs every plain ``def``
+# dependency in the thread pool, one hand-off per dependency per request.
+
+
+async def get_state(request: Request) -> AppState:
     state: AppState = request.app.state.lupus
     return state
 
@@ -51,7 +55,9 @@ SessionDep = Annotated[Connection, Depends(get_session, scope="function")]
 oauth2_scheme = OAuth2PasswordBearer(tokenUrl="/auth/token", auto_error=False)
 
 
-def current_user(state: StateDep, token: Annotated[str | None, Depends(oauth2_scheme)]) -> Actor:
+async def current_user(
+    state: StateDep, token: Annotated[str | None, Depends(oauth2_scheme)]
+) -> Actor:
     if not token:
         raise AuthenticationError("not authenticated: send 'Authorization: Bearer <token>'")
     return read_token(token, secret=state.settings.secret_key.get_secret_value())
@@ -60,7 +66,7 @@ def current_user(state: StateDep, token: Annotated[str | None, Depends(oauth2_sc
 CurrentUser = Annotated[Actor, Depends(current_user)]
 
 
-def get_clinic(state: StateDep, conn: SessionDep, user: CurrentUser) -> Clinic:
+async def get_clinic(state: StateDep, conn: SessionDep, user: CurrentUser) -> Clinic:
     return Clinic(Repository(conn, user), today=state.today)
 
 

@@ -610,10 +610,12 @@ def apply_bundle(result: BundleImport, clinic: Clinic) -> dict[str, Any]:
     transaction-response Bundle. Raises FhirImportError (before writing) for references to
     patients that are not stored."""
     repo: Repository = clinic.repo
+    # one query for every patient id that may already be stored (POSTed patients get new ids)
+    stored = repo.existing_patients(set(result.external_patients) | result.put_patients)
     issues = [
         Issue(where, f"Patient/{pid} is neither in the bundle nor stored", "not-found")
         for pid, places in sorted(result.external_patients.items())
-        if pid not in result.put_patients and not repo.patient_exists(pid)
+        if pid not in result.put_patients and pid not in stored
         for where in places
     ]
     if issues:
@@ -624,7 +626,7 @@ def apply_bundle(result: BundleImport, clinic: Clinic) -> dict[str, Any]:
     for p in sorted(result.pending, key=lambda p: (_ORDER.get(p.kind, 2), p.index)):
         statuses[p.index] = "201 Created"
         if p.kind == "patient":
-            if repo.patient_exists(p.value.id):
+            if p.value.id in stored:
                 repo.update_patient(p.value)
                 statuses[p.index] = "200 OK"
             else:

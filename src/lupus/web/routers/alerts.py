@@ -23,8 +23,9 @@ def list_alerts(
     require_role(clinic.repo.actor, TEAM, "read alerts")
     require_patient_read(clinic.repo.actor, patient_id)
     clinic.repo.get_patient(patient_id)
-    clinic.refresh_alerts(patient_id)
-    alerts = clinic.repo.list_alerts(patient_id, include_resolved=include_resolved)
+    alerts = [
+        a for a in clinic.refresh_alerts(patient_id) if include_resolved or a.status != "resolved"
+    ]
     return [AlertPublic(**a.to_json()) for a in alerts]
 
 
