@@ -23,8 +23,8 @@ test: $(STAMP)
 	$(MAKE) lint typecheck unit
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests benchmarks
-	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/ruff check src tests benchmarks calibration
+	$(BIN)/ruff format --check src tests benchmarks calibration
 
 typecheck: $(STAMP)
 	$(BIN)/mypy

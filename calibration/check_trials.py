@@ -19,6 +19,7 @@ import argparse
 import json
 import sys
 from concurrent.futures import ProcessPoolExecutor
+from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
 
@@ -51,7 +52,9 @@ def check_protocol(name: str, patients_per_arm: int, seed: int) -> dict[str, Any
 
 
 def run_checks(patients_per_arm: int, seed: int, workers: int = 2) -> dict[str, Any]:
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    # spawn, not fork: the compiled solver's thread pool is not fork-safe (a forked child of a
+    # process that already ran it can die), and pytest-xdist workers may already have run it
+    with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn")) as pool:
         futures = [pool.submit(check_protocol, p, patients_per_arm, seed) for p in PROTOCOLS]
         results = [f.result() for f in futures]
     met = sum(bool(t["within"]) for r in results for t in r["targets"])
