@@ -106,6 +106,8 @@ def test_disease_state_reads_latest_results() -> None:
         "doris": False,
     }
     assert disease_state(h, d("2026-01-15")).sledai_2k == 6.0
+    # SLEDAI-2K totals are sums of integer weights, reported as integers
+    assert isinstance(state.to_json()["sledai_2k"]["score"], int)
     assert disease_state(history()).to_json()["sledai_2k"] == {"score": None, "date": None}
 
 

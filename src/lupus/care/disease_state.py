@@ -50,6 +50,12 @@ def assessment_score(assessment: Assessment) -> float | None:
     return None if value is None else float(value)
 
 
+def _sledai_total(assessment: Assessment | None) -> int | None:
+    """SLEDAI-2K totals are sums of integer weights (Gladman 2002): report them as integers."""
+    value = None if assessment is None else assessment_score(assessment)
+    return None if value is None else round(value)
+
+
 def assessment_flag(assessment: Assessment) -> bool | None:
     """The yes/no outcome of a state definition (LLDAS, DORIS)."""
     value = _first(assessment.result, _FLAG_KEYS, bool)
@@ -67,7 +73,7 @@ def is_severe_flare(assessment: Assessment) -> bool:
 
 @dataclass(frozen=True, slots=True)
 class DiseaseState:
-    sledai_2k: float | None
+    sledai_2k: int | None
     sledai_2k_date: dt.date | None
     lldas: bool | None
     doris: bool | None
@@ -98,7 +104,7 @@ def disease_state(history: PatientHistory, on_or_before: dt.date | None = None) 
     lldas = latest(LLDAS)
     doris = latest(DORIS)
     return DiseaseState(
-        sledai_2k=None if sledai is None else assessment_score(sledai),
+        sledai_2k=_sledai_total(sledai),
         sledai_2k_date=None if sledai is None else sledai.date,
         lldas=None if lldas is None else assessment_flag(lldas),
         doris=None if doris is None else assessment_flag(doris),

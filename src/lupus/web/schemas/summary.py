@@ -10,7 +10,7 @@ __all__ = ["AlertPublic", "CohortPublic", "SledaiPublic", "StatePublic", "Summar
 
 
 class SledaiPublic(BaseModel):
-    score: float | None
+    score: int | None
     date: str | None
 
 
