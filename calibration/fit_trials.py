@@ -48,12 +48,17 @@ SPACE: dict[str, tuple[str, float, float]] = {
     "bilag_scale": ("observation", 0.6, 1.5),
     "w_ifn_mucocutaneous": ("parameters", 0.02, 1.0),
     "w_ifn_musculoskeletal": ("parameters", 0.02, 1.0),
-    "bel_block": ("parameters", 0.5, 0.9),
+    "bel_block": ("parameters", 0.1, 0.9),
+    "organ_drive_hill": ("parameters", 1.0, 4.0),
+    "ifn_ic_share": ("parameters", 0.3, 0.95),
+    "gc_emax": ("parameters", 0.3, 0.9),
+    "visit_noise_sd": ("observation", 0.0, 0.1),
+    "pga_intercept": ("observation", 0.05, 0.5),
     "anti_dsdna_llpc_share": ("parameters", 0.03, 0.35),
     "organ_basal_drive": ("parameters", 0.0, 0.2),
     "upcr_k": ("parameters", 0.01, 0.15),
     "organ_resolution": ("parameters", 0.015, 0.15),
-    "enrolment_days": ("observation", 10.0, 180.0),
+    "enrolment_days": ("observation", 5.0, 180.0),
     "mild_flare_rescue_probability": ("observation", 0.05, 1.0),
     "severe_flare_rescue_probability": ("observation", 0.05, 1.0),
     "severe_flare_immunosuppressant_probability": ("observation", 0.05, 1.0),
@@ -151,11 +156,23 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--trace", type=Path, default=TRACE)
     parser.add_argument("--seed", type=int, default=11)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument(
+        "--start",
+        nargs="*",
+        default=[],
+        metavar="NAME=VALUE",
+        help="starting values that replace the committed ones (e.g. after a model change)",
+    )
     args = parser.parse_args(argv)
     names = list(SPACE)
     lower = np.array([SPACE[k][1] for k in names])
     upper = np.array([SPACE[k][2] for k in names])
     start = _current()
+    for item in args.start:
+        name, _, value = item.partition("=")
+        if name not in SPACE:
+            parser.error(f"--start: {name!r} is not a fitted parameter")
+        start[name] = float(value)
     x0 = np.array([(start[k] - lower[i]) / (upper[i] - lower[i]) for i, k in enumerate(names)])
     trace: list[dict[str, Any]] = []
     best: dict[str, Any] = {"loss": math.inf}

@@ -88,12 +88,14 @@ def test_batch_equals_one_by_one() -> None:
 def test_converges_to_tight_reference() -> None:
     # default tolerances vs scipy DOP853 at rtol 1e-10 on the same segments: outputs agree to
     # 1e-4 relative (scale: each series' maximum magnitude over time, so near-zero values of a
-    # series are compared on the series' own scale)
+    # series are compared on the series' own scale; a series that stays at 0, e.g. the IFNGS
+    # neutralisation (%) of an untreated patient, is compared on a floor of 1e-3 of its unit, so
+    # the test allows 1e-7 absolute there, about ten times the default atol 1e-8)
     pop, sched = _mixed_population(5)
     fast = simulate(pop, sched, T)
     ref = simulate(pop, sched, T, method="scipy", rtol=1e-10, atol=1e-12)
     for arr_f, arr_r in ((fast.states, ref.states), (fast.outputs, ref.outputs)):
-        scale = np.maximum(np.abs(arr_r).max(axis=1, keepdims=True), 1e-12)
+        scale = np.maximum(np.abs(arr_r).max(axis=1, keepdims=True), 1e-3)
         assert np.max(np.abs(arr_f - arr_r) / scale) < 1e-4
 
 
@@ -192,7 +194,10 @@ def test_mass_balance_any_schedule(
     states = [s for s in STATE_NAMES if s.startswith(prefix) and s != "bel_depot"]
     tr = simulate(pop, sched, [302.0], rtol=1e-8)
     total = sum(tr[s][0, 0] for s in states)
-    assert abs(total / sum(amounts[:n]) - 1) < 1e-6
+    delivered = sum(amounts[:n])
+    # relative 1e-6, with an absolute floor of 1e-5 mg: the solver's absolute tolerance is
+    # atol x state scale (1e-8 x 100 mg per step), which dominates for a dose of a few mg
+    assert abs(total - delivered) < 1e-6 * delivered + 1e-5
 
 
 def test_caller_arrays_are_not_frozen() -> None:

@@ -307,7 +307,8 @@ def _rates() -> dict[str, str]:
     for organ, short in zip(organs, _ORG, strict=True):
         r[organ] = (
             f"kon_{short} * (org_basal + wic_{short} * immune_complexes + wifn_{short} * aux_s_rel"
-            f" + wpb_{short} * aux_pb_rel) * (1 - {organ}) * (1 - aux_e_gc) - org_koff * {organ}"
+            f" + wpb_{short} * aux_pb_rel)^org_hill * (1 - {organ}) * (1 - aux_e_gc)"
+            f" - org_koff * {organ}"
         )
     return r
 

@@ -272,6 +272,8 @@ def derive(names: tuple[str, ...], theta: F64, cov: F64, ani_t0: F64 | None = No
     koff = col["organ_resolution"]
     put(L.P_ORG_KOFF, koff)
     put(L.P_ORG_BASAL, col["organ_basal_drive"])
+    hill = col["organ_drive_hill"]
+    put(L.P_ORG_HILL, hill)
     s_rel0 = s0 / 0.2
     for k, (organ, short) in enumerate(zip(ORGANS, _SHORT, strict=True)):
         wic = col[f"w_ic_{organ}"]
@@ -282,7 +284,10 @@ def derive(names: tuple[str, ...], theta: F64, cov: F64, ani_t0: F64 | None = No
         put(getattr(L, f"P_WPB_{short.upper()}"), wpb)
         drive0 = col["organ_basal_drive"] + wic * ic0 + wifn * s_rel0 + wpb * 1.0
         dk = d0[:, k]
-        put(getattr(L, f"P_KON_{short.upper()}"), koff * dk / (drive0 * (1 - dk) * (1 - e_gc)))
+        put(
+            getattr(L, f"P_KON_{short.upper()}"),
+            koff * dk / (drive0**hill * (1 - dk) * (1 - e_gc)),
+        )
         y0[:, L.S_ORGAN_RENAL + k] = dk
     put(L.P_UPCR_BASE, col["upcr_normal"])
     put(L.P_UPCR_GAIN, col["upcr_gain"])

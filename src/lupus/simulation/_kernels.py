@@ -112,6 +112,7 @@ from lupus.simulation._layout import (
     P_ND_MAX,
     P_ND_MIN,
     P_ORG_BASAL,
+    P_ORG_HILL,
     P_ORG_KOFF,
     P_PB0,
     P_PB_BAFF_W,
@@ -161,7 +162,7 @@ from lupus.simulation._layout import (
 
 __all__ = ["NAUX", "NO", "OUTPUTS", "STATUS_MESSAGES", "aux", "observe", "rhs", "solve_batch"]
 
-KERNEL_VERSION = 5
+KERNEL_VERSION = 6
 N_ORGANS = 6
 S_IFN_REF = 0.2  # IFNAR signalling that counts as 1 in the organ drive (scale, assumed)
 
@@ -377,6 +378,9 @@ def rhs(
             + p[P_WIFN_RENAL + k] * s_rel
             + p[P_WPB_RENAL + k] * pb_rel
         )
+        # cooperative drive: drive^org_hill (1 = linear; see parameters.toml organ_drive_hill)
+        if p[P_ORG_HILL] != 1.0:
+            drive = max(drive, 0.0) ** p[P_ORG_HILL]
         dy[S_ORGAN_RENAL + k] = (
             p[P_KON_RENAL + k] * drive * (1.0 - dk) * (1.0 - e_gc) - p[P_ORG_KOFF] * dk
         )

@@ -210,6 +210,7 @@ DERIVED_NAMES: tuple[str, ...] = (
     'upcr_k',
     'dmg_k',
     'dmg_gc',
+    'org_hill',
 )
 NP = len(DERIVED_NAMES)
 P_BEL_CL = 0
@@ -337,4 +338,5 @@ P_UPCR_GAIN = 121
 P_UPCR_K = 122
 P_DMG_K = 123
 P_DMG_GC = 124
+P_ORG_HILL = 125
 # fmt: on

@@ -1,45 +1,55 @@
-"""The simulator's own minimal dose builder for the therapies of ``lupus simulate``.
+"""Dose records for the therapies of ``lupus simulate``, from the therapy layer's regimens.
 
-Label rules live in :mod:`lupus.therapy`; this module only turns a requested regimen into dose
-records and will be swapped for the therapy layer's schedules. Standard regimens:
+The label regimens (dose days, amounts per kg or per m2, infusion times) are read from
+:mod:`lupus.therapy` (``get_regimen``), the single source of the label rules; this module only
+turns one into per-patient dose records for the solver, with an optional non-label dose or
+maintenance interval (for what-if and trial arms). Regimens used:
 
-* belimumab IV 10 mg/kg over 1 hour on days 0, 14 and 28, then every 28 days
+* ``belimumab-iv``: 10 mg/kg over 1 hour on days 0, 14 and 28, then every 28 days
   (BENLYSTA US prescribing information section 2.1);
-* belimumab SC 200 mg once weekly (BENLYSTA US prescribing information section 2.2);
-* anifrolumab 300 mg IV over 30 minutes every 4 weeks (SAPHNELO US prescribing information
-  section 2.1);
-* CD19 CAR T 1e6 CAR T cells/kg on day 0 after fludarabine 25 mg/m2/day on days -5 to -3 and
-  cyclophosphamide 1000 mg/m2 on day -3 (Mackensen 2022, Nat Med 28:2124; the Flu/Cy doses are
-  the Erlangen regimen as commonly reported, [M] in pkpd.md 3.4).
+* ``belimumab-sc-weekly``: 200 mg once weekly (BENLYSTA US prescribing information section 2.2);
+* ``anifrolumab-iv``: 300 mg IV over 30 minutes every 4 weeks (SAPHNELO US prescribing
+  information section 2.1);
+* ``cd19-car-t``: 1e6 CAR T cells/kg on day 0 after fludarabine 25 mg/m2/day on days -5 to -3 and
+  cyclophosphamide 1000 mg/m2 on day -3 (Mackensen 2022, Nat Med 28:2124; protocol data of
+  :mod:`lupus.therapy`).
 """
 
 from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
 from lupus.simulation.errors import ScheduleError
 from lupus.simulation.events import Schedule, compartment_index
 from lupus.simulation.population import Population
+from lupus.therapy import get_regimen
+from lupus.therapy.regimen import DoseStep
 
 __all__ = ["THERAPIES", "Regimen", "build_schedule", "parse_dose"]
 
 THERAPIES = ("placebo", "belimumab", "anifrolumab", "cd19-car-t")
 
-# therapy, route -> (dose unit, standard dose, standard interval days, infusion hours, label)
-_STANDARD: dict[tuple[str, str], tuple[str, float, float, float, str]] = {
-    ("belimumab", "iv"): ("mg/kg", 10.0, 28.0, 1.0, "BENLYSTA US PI 2.1"),
-    ("belimumab", "sc"): ("mg", 200.0, 7.0, 0.0, "BENLYSTA US PI 2.2"),
-    ("anifrolumab", "iv"): ("mg", 300.0, 28.0, 0.5, "SAPHNELO US PI 2.1"),
-    ("cd19-car-t", "iv"): ("cells/kg", 1e6, 0.0, 0.0, "Mackensen 2022"),
-    ("placebo", "iv"): ("", 0.0, 28.0, 0.0, "no drug"),
+# therapy, route -> (dose unit, lupus.therapy regimen id, source of the regimen)
+_STANDARD: dict[tuple[str, str], tuple[str, str, str]] = {
+    ("belimumab", "iv"): ("mg/kg", "belimumab-iv", "BENLYSTA US PI 2.1"),
+    ("belimumab", "sc"): ("mg", "belimumab-sc-weekly", "BENLYSTA US PI 2.2"),
+    ("anifrolumab", "iv"): ("mg", "anifrolumab-iv", "SAPHNELO US PI 2.1"),
+    ("cd19-car-t", "iv"): ("cells/kg", "cd19-car-t", "Mackensen 2022"),
+    ("placebo", "iv"): ("", "", "no drug"),
 }
-FLU_MG_M2_DAY = 25.0  # Mackensen 2022 / Erlangen regimen ([M], pkpd.md 3.4)
-CY_MG_M2 = 1000.0  # Mackensen 2022 / Erlangen regimen ([M], pkpd.md 3.4)
-BEL_IV_LOADING_DAYS = (0.0, 14.0, 28.0)  # BENLYSTA US PI 2.1
+# drug of a regimen step -> (compartment, route) of the model
+_COMPARTMENT: dict[str, str] = {
+    "cd19-car-t": "car_effector",
+    "fludarabine": "fludarabine",
+    "cyclophosphamide": "cyclophosphamide",
+}
+# Infusion times of the lymphodepleting drugs, which the protocol data do not give [A]:
+# fludarabine over 30 minutes and cyclophosphamide over 1 hour (usual practice).
+_LYMPHODEPLETION_HOURS: dict[str, float] = {"fludarabine": 0.5, "cyclophosphamide": 1.0}
 
 _DOSE = re.compile(r"^\s*([0-9]*\.?[0-9]+(?:[eE][+-]?[0-9]+)?)\s*(mg/kg|mg|cells/kg)\s*$")
 
@@ -94,26 +104,37 @@ class Regimen:
                 raise ScheduleError("interval-days", self.interval_days, "a number of days > 0")
 
     @property
-    def dose_value(self) -> float:
-        return self.dose if self.dose is not None else _STANDARD[(self.therapy, self.route)][1]
-
-    @property
-    def interval(self) -> float:
-        std = _STANDARD[(self.therapy, self.route)][2]
-        return self.interval_days if self.interval_days is not None else std
+    def regimen_id(self) -> str:
+        """The :mod:`lupus.therapy` regimen this request starts from."""
+        return _STANDARD[(self.therapy, self.route)][1]
 
     @property
     def label_source(self) -> str:
-        return _STANDARD[(self.therapy, self.route)][4]
+        return _STANDARD[(self.therapy, self.route)][2]
 
-
-def _times(start: tuple[float, ...], interval: float, end_day: float) -> list[float]:
-    times = [t for t in start if t < end_day]
-    t = start[-1] + interval
-    while t < end_day - 1e-9:
-        times.append(t)
-        t += interval
-    return times
+    def steps(self) -> tuple[DoseStep, ...]:
+        """The therapy layer's dose steps with this request's dose and maintenance interval."""
+        if self.therapy == "placebo":
+            return ()
+        steps = get_regimen(self.regimen_id).steps
+        main = [i for i, st in enumerate(steps) if st.drug == steps[-1].drug]
+        out = list(steps)
+        if self.dose is not None:
+            for i in main:
+                out[i] = replace(out[i], amount=self.dose)
+        if self.interval_days is not None:
+            interval = self.interval_days
+            if interval != int(interval):
+                raise ScheduleError("interval-days", interval, "a whole number of days > 0")
+            last = out[-1]
+            first = last.first_day
+            if len(main) > 1:
+                # loading doses kept; maintenance from one interval after the last loading dose
+                load = out[main[-2]]
+                assert load.count is not None
+                first = load.first_day + (load.count - 1) * load.interval_days + int(interval)
+            out[-1] = replace(last, first_day=first, interval_days=int(interval))
+        return tuple(out)
 
 
 def build_schedule(regimen: Regimen, population: Population, end_day: float) -> Schedule:
@@ -124,27 +145,27 @@ def build_schedule(regimen: Regimen, population: Population, end_day: float) -> 
     weight = population.covariate("WT_KG")
     height = population.covariate("HEIGHT_CM")
     bsa = np.sqrt(weight * height / 3600.0)  # Mosteller 1987
-    hours = _STANDARD[(regimen.therapy, regimen.route)][3]
+    schedule = Schedule.empty(n)
     if regimen.therapy == "placebo":
-        return Schedule.empty(n)
-    if regimen.therapy == "belimumab" and regimen.route == "iv":
-        times = _times(BEL_IV_LOADING_DAYS, regimen.interval, end_day)
-        return Schedule.from_doses(
-            n, "bel_central", times, regimen.dose_value * weight, duration=hours / 24.0
+        return schedule
+    therapy_regimen = get_regimen(regimen.regimen_id)
+    until = math.ceil(end_day - 1e-9)
+    for step in regimen.steps():
+        times = [float(d) for d in step.days(until) if d < end_day - 1e-9]
+        if not times:
+            continue
+        per = {"kg": weight, "m2": bsa, "dose": np.ones(n)}[step.per]
+        amount = step.amount * per
+        if step.drug in _COMPARTMENT:
+            cmt = _COMPARTMENT[step.drug]
+            hours = _LYMPHODEPLETION_HOURS.get(step.drug, 0.0)
+        elif regimen.route == "sc":
+            cmt, hours = "bel_depot", 0.0
+        else:
+            cmt = "bel_central" if step.drug == "belimumab" else "ani_central"
+            hours = (therapy_regimen.infusion_minutes or 0) / 60.0
+        schedule = schedule.merge(
+            Schedule.from_doses(n, cmt, times, amount, duration=hours / 24.0)
         )
-    if regimen.therapy == "belimumab":
-        times = _times((0.0,), regimen.interval, end_day)
-        return Schedule.from_doses(n, "bel_depot", times, regimen.dose_value)
-    if regimen.therapy == "anifrolumab":
-        times = _times((0.0,), regimen.interval, end_day)
-        return Schedule.from_doses(
-            n, "ani_central", times, regimen.dose_value, duration=hours / 24.0
-        )
-    # CD19 CAR T with fludarabine/cyclophosphamide lymphodepletion
-    cells = Schedule.from_doses(n, "car_effector", [0.0], regimen.dose_value * weight)
-    flu = Schedule.from_doses(
-        n, "fludarabine", [-5.0, -4.0, -3.0], FLU_MG_M2_DAY * bsa, duration=0.5 / 24
-    )
-    cy = Schedule.from_doses(n, "cyclophosphamide", [-3.0], CY_MG_M2 * bsa, duration=1.0 / 24)
     assert compartment_index("car_effector") >= 0
-    return cells.merge(flu).merge(cy)
+    return schedule

@@ -9,14 +9,11 @@
   keeps its own flares.
 * Doses: the simulator's regimen builder (:func:`lupus.simulation.build_schedule`) for the label
   regimens; belimumab SC loading doses (lupus nephritis start) as extra depot doses.
-* Glucocorticoid changes made by the trial conduct: increases above the baseline dose enter as
-  zero-order inputs into the model's glucocorticoid effect compartment. The simulator's schedule
-  accepts only non-negative inputs, so a dose below the baseline dose (a taper) is applied here to
-  the organ outputs instead, with the model's own glucocorticoid Emax (``gc_emax``, ``gc_ed50``)
-  and organ equation at steady state: the odds ``D / (1 - D)`` of each organ index scale by
-  ``(1 - E(current)) / (1 - E(baseline))``, with the dose taken one visit interval earlier
-  (:data:`TAPER_LAG_DAYS`, the organ response time) and UPCR following the renal index.
-  This shim goes when the simulator accepts a falling background dose.
+* Glucocorticoid changes made by the trial conduct: the difference between the conduct's dose
+  and the patient's background dose enters the model's glucocorticoid effect compartment as a
+  zero-order input for each visit interval: positive for a rescue increase, negative for a taper
+  (the simulator's taper records, :mod:`lupus.simulation.events`), so organ activity follows a
+  taper through the model's own glucocorticoid Emax and organ dynamics.
 """
 
 from __future__ import annotations
@@ -61,7 +58,6 @@ NEPHRITIS_RENAL0_LOGIT_SD: Final = 0.8
 # (BENLYSTA US PI section 2.2) [V]; then the maintenance dose every interval_days.
 BEL_SC_LOADING_INTERVAL_DAYS: Final = 7.0
 FLARE_START_DAY: Final = -7.0
-TAPER_LAG_DAYS: Final = 28.0  # [A] about one organ response time (organ_resolution ~ 0.03/day)
 
 _ORGAN_MAP: Final = {
     "renal": "organ_renal",
@@ -207,8 +203,9 @@ class MechanisticBiology:
         base = pop.covariate("GC_MG_DAY")
         starts = prednisone.start_days
         ends = np.append(starts[1:], end_day)
-        extra = np.maximum(prednisone.mg_per_day - base[:, None], 0.0)
-        rows, cols = np.nonzero(extra > 1e-9)
+        # mg/day above (rescue) or below (taper) the background dose, per visit interval
+        extra = prednisone.mg_per_day - base[:, None]
+        rows, cols = np.nonzero(np.abs(extra) > 1e-9)
         duration = (ends - starts)[cols]
         ok = duration > 0
         rows, cols, duration = rows[ok], cols[ok], duration[ok]
@@ -222,23 +219,6 @@ class MechanisticBiology:
             extra[rows, cols] * duration,
             duration.astype(float),
         )
-
-    @staticmethod
-    def _taper_ratio(
-        pop: Population, prednisone: PrednisoneSchedule, days: NDArray[np.float64]
-    ) -> NDArray[np.float64] | None:
-        """Odds ratio of organ activity for doses below baseline (see the module docstring)."""
-        base = pop.covariate("GC_MG_DAY")[:, None]
-        if not np.any(prednisone.mg_per_day < base - 1e-9):
-            return None
-        j = np.searchsorted(prednisone.start_days, days - TAPER_LAG_DAYS, side="right") - 1
-        dose = np.where(j[None, :] >= 0, prednisone.mg_per_day[:, np.maximum(j, 0)], base)
-        dose = np.minimum(dose, base)  # increases are simulated by the model itself
-        emax = pop.parameter("gc_emax")[:, None]
-        ed50 = pop.parameter("gc_ed50")[:, None]
-        e_now = emax * dose / (ed50 + dose)
-        e_base = emax * base / (ed50 + base)
-        return np.asarray((1.0 - e_now) / (1.0 - e_base), dtype=float)
 
     def simulate(
         self,
@@ -256,15 +236,6 @@ class MechanisticBiology:
         traj = simulate(pop, schedule, np.asarray(days, dtype=float))
         organs = {name: np.nan_to_num(traj[series]) for name, series in _ORGAN_MAP.items()}
         labs = {name: np.nan_to_num(traj[series]) for name, series in _LAB_MAP.items()}
-        ratio = self._taper_ratio(pop, prednisone, np.asarray(days, dtype=float))
-        if ratio is not None:
-            before = organs["renal"].copy()
-            for name in organs:
-                d = np.clip(organs[name], 0.0, 0.999)
-                odds = d / (1.0 - d) * ratio
-                organs[name] = odds / (1.0 + odds)
-            gain = pop.parameter("upcr_gain")[:, None]
-            labs["upcr_g_g"] = np.maximum(labs["upcr_g_g"] + gain * (organs["renal"] - before), 0.0)
         labs["egfr_ml_min"] = np.repeat(p.egfr[:, None], days.shape[0], axis=1)
         reasons: dict[str, int] = {}
         for _, message in traj.failures():
