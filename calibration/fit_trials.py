@@ -9,8 +9,9 @@ so the simulated mean is pulled toward 0.4 with an SD of 0.4; derived, see docs/
 Objective: sum over targets of ((simulated - published) / SE)^2, SE = the width of the published
 95% interval (Wilson for proportions, t for means) / (2 x 1.96). Search: coordinate descent on the
 parameters scaled to [0, 1] within their bounds (each sweep tries every parameter one step up and
-one step down and keeps the best; the step halves after each sweep), with common random numbers
-(fixed seed), from the committed values. Usage::
+one step down and keeps an improvement, then repeats the sweep's net move once, Hooke-Jeeves
+style; the step halves after each sweep), with common random numbers (fixed seed), from the
+committed values or ``--start`` values. Usage::
 
     .venv/bin/python calibration/fit_trials.py [--patients-per-arm 150] [--sweeps 2] [--step 0.2]
         [--trace calibration/fit_result.json]
@@ -45,20 +46,26 @@ TRACE = ROOT / "calibration" / "fit_result.json"
 # name -> (table, lower, upper); table "parameters" = simulator, "observation" = observation model
 SPACE: dict[str, tuple[str, float, float]] = {
     "enrolment_excess": ("observation", 0.0, 2.0),
-    "bilag_scale": ("observation", 0.6, 1.5),
+    "bilag_a": ("observation", 0.55, 0.95),
+    "bilag_b": ("observation", 0.25, 0.6),
     "w_ifn_mucocutaneous": ("parameters", 0.02, 1.0),
     "w_ifn_musculoskeletal": ("parameters", 0.02, 1.0),
     "bel_block": ("parameters", 0.1, 0.9),
     "organ_drive_hill": ("parameters", 1.0, 4.0),
+    "car_alpha": ("parameters", 0.04, 0.2),
+    "b_pre_recovery": ("parameters", 0.015, 0.08),
     "ifn_ic_share": ("parameters", 0.3, 0.95),
     "gc_emax": ("parameters", 0.3, 0.9),
     "visit_noise_sd": ("observation", 0.0, 0.1),
     "pga_intercept": ("observation", 0.05, 0.5),
+    "dropout_efficacy_share": ("observation", 0.1, 1.0),
     "anti_dsdna_llpc_share": ("parameters", 0.03, 0.35),
     "organ_basal_drive": ("parameters", 0.0, 0.2),
     "upcr_k": ("parameters", 0.01, 0.15),
     "organ_resolution": ("parameters", 0.015, 0.15),
     "enrolment_days": ("observation", 5.0, 180.0),
+    "enrolment_fast_excess": ("observation", 0.0, 1.5),
+    "enrolment_fast_days": ("observation", 3.0, 30.0),
     "mild_flare_rescue_probability": ("observation", 0.05, 1.0),
     "severe_flare_rescue_probability": ("observation", 0.05, 1.0),
     "severe_flare_immunosuppressant_probability": ("observation", 0.05, 1.0),
@@ -116,12 +123,49 @@ def objective_terms(results: dict[str, dict[str, Any]]) -> list[tuple[str, float
             sim = c["simulated"]["value"]
             z = 10.0 if sim is None else (sim - c["published"]) / se
             terms.append((f"{name}:{c['arm']}:{c['endpoint']}", z))
+        terms.extend(baseline_terms(name, data))
         if name == "mackensen-2022":
             arm = data["arms"][0]
             value = arm["endpoints"]["sledai-2k-mean@12"]["value"]
             target, sd = MACKENSEN_SLEDAI_TARGET
             terms.append((f"{name}:sledai-2k-mean@12", (value - target) / sd))
     return terms
+
+
+def baseline_terms(name: str, data: dict[str, Any]) -> list[tuple[str, float]]:
+    """The enrolled virtual population against the protocol's own baseline values.
+
+    Only characteristics the protocol states (not model defaults) count; the SE is that of the
+    published value for the whole trial (binomial for fractions, SD / sqrt(N) for the SLEDAI
+    mean), N = the published arm sizes added up. Without these terms the fit can move the
+    observation model until the selection weights no longer reproduce the enrolled population.
+    """
+    population = data["population"]
+    defaults = population.get("defaults_used", {})
+    targets = population["targets"]
+    achieved = data["arms"][0]["baseline"]
+    sizes = {c["arm"]: c["n"] for c in data["published"] if c.get("n")}
+    total = max(sum(sizes.values()), 1)
+    terms: list[tuple[str, float]] = []
+    for key, target in targets.items():
+        if f"population.{key}" in defaults or key not in achieved or achieved[key] is None:
+            continue
+        if key == "sledai_mean":
+            se = targets.get("sledai_sd", 4.0) / math.sqrt(total)
+        elif key in BASELINE_FRACTIONS:
+            se = math.sqrt(max(target * (1 - target), 0.01) / total)
+        else:
+            continue
+        terms.append((f"{name}:baseline:{key}", (achieved[key] - target) / se))
+    return terms
+
+
+BASELINE_FRACTIONS = (
+    "anti_dsdna_positive",
+    "low_c3",
+    "low_c4",
+    "bilag_1a_or_2b",
+)
 
 
 def evaluate(values: dict[str, float], n: int, seed: int, pool: ProcessPoolExecutor) -> Any:
@@ -202,6 +246,7 @@ def main(argv: list[str] | None = None) -> int:
         current = loss(x)
         step = args.step
         for _ in range(args.sweeps):
+            sweep_start = x.copy()
             for i in range(x.size):
                 for direction in (1.0, -1.0):
                     trial = x.copy()
@@ -212,6 +257,12 @@ def main(argv: list[str] | None = None) -> int:
                     if value < current:
                         x, current = trial, value
                         break
+            # pattern move (Hooke-Jeeves): repeat the sweep's net move once
+            if np.any(x != sweep_start):
+                trial = np.clip(x + (x - sweep_start), 0.0, 1.0)
+                value = loss(trial)
+                if value < current:
+                    x, current = trial, value
             step /= 2.0
     write_calibration(
         best["values"],

@@ -61,3 +61,33 @@ def test_anifrolumab_lowers_organ_activity(typical_runs: dict) -> None:
     tr = typical_runs["ani"]
     assert tr["organ_mucocutaneous"][0, 364] < tr["organ_mucocutaneous"][0, 0]
     assert tr["organ_activity"][0, 364] < tr["organ_activity"][0, 0]
+
+
+def test_car_t_resets_autoreactivity_and_anti_dsdna_stays_low(typical_runs: dict) -> None:
+    # CD19 CAR T removes the autoreactive clones: B cells come back (naive), anti-dsDNA does not
+    # (Mackensen 2022: seroconversion and drug-free remission after B-cell return)
+    tr = typical_runs["car"]
+    auto = tr["autoreactivity"][0]
+    assert auto[0] < 0.5  # lymphodepletion (days -5 to -3) has begun the depletion
+    assert auto[60] < 0.05
+    b = tr["cd19_b_cells"][0]
+    assert b[364] > 0.1 * b[0]  # B cells returned by one year
+    adna = tr["anti_dsdna"][0]
+    # only the long-lived plasma cells' share remains (anti_dsdna_llpc_share of the table, 0.35):
+    # no rebound once the B cells are back
+    assert adna[364] < 0.5 * adna[0]
+    assert adna[364] < 1.1 * adna[120]
+    # without the reset (autoreactive clones back at once) anti-dsDNA returns with the B cells
+    from lupus.simulation import Regimen, build_schedule, default_parameters, simulate
+    from lupus.simulation import typical_population as typical
+
+    pop = typical(1, parameters=default_parameters().replace(autoreactive_recovery=10.0))
+    no_reset = simulate(pop, build_schedule(Regimen("cd19-car-t"), pop, 400.0), [364.0])
+    assert no_reset["anti_dsdna"][0, 0] > 1.5 * adna[364]
+    # recovery toward baseline is slow but monotone after the kill stops
+    assert np.all(np.diff(auto[120:]) >= 0)
+
+
+def test_no_depletion_leaves_autoreactivity_at_baseline(typical_runs: dict) -> None:
+    for key in ("placebo", "bel_iv", "bel_sc", "ani"):
+        assert np.all(typical_runs[key]["autoreactivity"][0] == 1.0), key

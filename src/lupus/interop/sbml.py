@@ -118,6 +118,7 @@ _RATE = {
     "c3_k",
     "c4_k",
     "org_koff",
+    "auto_rec",
     "upcr_k",
     "ani_kint",
     "kon_renal",
@@ -223,6 +224,7 @@ def _assignments() -> list[tuple[str, str]]:
         ("aux_baff_eff", "bel_block * aux_baff_free + (1 - bel_block) * aux_prod_baff / baff_lden"),
         ("aux_sigma", "aux_baff_eff / (baff_ec50 + aux_baff_eff)"),
         ("aux_kill", f"car_kill * {_pos('car_effector')} + aux_k_cyto"),
+        ("aux_auto", _pos("autoreactivity")),
         ("aux_k10", "aux_cl_bel / bel_v1"),
         (
             "aux_load",
@@ -244,7 +246,7 @@ def _assignments() -> list[tuple[str, str]]:
         ("aux_elim_ani", "aux_cl_ani * aux_c_ani + ani_kint * aux_rc_ani / ani_nm * ani_vc"),
         ("aux_dist_ani", "ani_q * (aux_c_ani - ani_periph / ani_vp)"),
         ("aux_dist_bel", "bel_q * (bel_central / bel_v1 - bel_periph / bel_v2)"),
-        ("aux_pb_rel", "plasmablasts / pb0"),
+        ("aux_pb_rel", "plasmablasts * aux_auto / pb0"),
         ("aux_s_rel", "aux_s_eff / 0.2"),
         ("aux_dmg", " + ".join(f"{o}^2" for o in organs)),
     ]
@@ -295,7 +297,8 @@ def _rates() -> dict[str, str]:
             " * aux_pb_supply - (pb_death + pb_ll + aux_kill) * plasmablasts"
         ),
         "llpc": "pb_ll * plasmablasts - (ll_death + cyto_ll * aux_k_cyto) * llpc",
-        "anti_dsdna": "adna_ppb * plasmablasts + adna_pll * llpc - igg_k * anti_dsdna",
+        "anti_dsdna": "adna_ppb * plasmablasts * aux_auto + adna_pll * llpc - igg_k * anti_dsdna",
+        "autoreactivity": "auto_rec * (1 - aux_auto) - aux_kill * aux_auto",
         "igg": "igg_qpb * plasmablasts + igg_qll * llpc - igg_k * igg",
         "immune_complexes": "ic_k * (anti_dsdna * aux_ag / ic_ref - immune_complexes)",
         "c3": "c3_syn - (c3_k + c3_kappa * immune_complexes) * c3",

@@ -294,6 +294,8 @@ def derive(names: tuple[str, ...], theta: F64, cov: F64, ani_t0: F64 | None = No
     put(L.P_UPCR_K, col["upcr_k"])
     y0[:, L.S_UPCR] = col["upcr_normal"] + col["upcr_gain"] * d0[:, 0]
     put(L.P_DMG_K, col["damage_k"])
+    put(L.P_AUTO_REC, col["autoreactive_recovery"])
+    y0[:, L.S_AUTOREACTIVITY] = 1.0
     put(L.P_DMG_GC, col["damage_gc"])
 
     return Derived(

@@ -36,6 +36,7 @@ from lupus.simulation._layout import (
     P_ANI_TMAX,
     P_ANI_VC,
     P_ANI_VP,
+    P_AUTO_REC,
     P_B_ACT,
     P_B_ACT_IFN,
     P_B_IN,
@@ -130,6 +131,7 @@ from lupus.simulation._layout import (
     S_ANI_ELIMINATED,
     S_ANI_PERIPH,
     S_ANTI_DSDNA,
+    S_AUTOREACTIVITY,
     S_B_MEMORY_BLOOD,
     S_B_MEMORY_TISSUE,
     S_B_NAIVE,
@@ -162,7 +164,7 @@ from lupus.simulation._layout import (
 
 __all__ = ["NAUX", "NO", "OUTPUTS", "STATUS_MESSAGES", "aux", "observe", "rhs", "solve_batch"]
 
-KERNEL_VERSION = 6
+KERNEL_VERSION = 7
 N_ORGANS = 6
 S_IFN_REF = 0.2  # IFNAR signalling that counts as 1 in the organ drive (scale, assumed)
 
@@ -359,7 +361,11 @@ def rhs(
     dy[S_LLPC] = p[P_PB_LL] * pb - (p[P_LL_DEATH] + p[P_CYTO_LL] * kcyto) * y[S_LLPC]
     # ---- antibodies, immune complexes, complement, IFN gene signature
     ll = y[S_LLPC]
-    dy[S_ANTI_DSDNA] = p[P_ADNA_PPB] * pb + p[P_ADNA_PLL] * ll - p[P_IGG_K] * y[S_ANTI_DSDNA]
+    # autoreactive share of new plasmablasts: B-cell depletion (CAR T, cytotoxics) removes the
+    # autoreactive clones, which return only slowly ("immune reset", Mackensen 2022)
+    auto = max(y[S_AUTOREACTIVITY], 0.0)
+    dy[S_AUTOREACTIVITY] = p[P_AUTO_REC] * (1.0 - auto) - kill * auto
+    dy[S_ANTI_DSDNA] = p[P_ADNA_PPB] * pb * auto + p[P_ADNA_PLL] * ll - p[P_IGG_K] * y[S_ANTI_DSDNA]
     dy[S_IGG] = p[P_IGG_QPB] * pb + p[P_IGG_QLL] * ll - p[P_IGG_K] * y[S_IGG]
     ic = y[S_IMMUNE_COMPLEXES]
     dy[S_IMMUNE_COMPLEXES] = p[P_IC_K] * (y[S_ANTI_DSDNA] * ag / p[P_IC_REF] - ic)
@@ -367,7 +373,7 @@ def rhs(
     dy[S_C4] = p[P_C4_SYN] - (p[P_C4_K] + p[P_C4_KAPPA] * ic) * y[S_C4]
     dy[S_IFNGS] = p[P_G_K] * (1.0 + p[P_G_MAX] * s_eff - y[S_IFNGS])
     # ---- organ inflammation (logistic production, first-order resolution), proteinuria, damage
-    pb_rel = pb / p[P_PB0]
+    pb_rel = pb * auto / p[P_PB0]
     s_rel = s_eff / S_IFN_REF
     dmg = 0.0
     for k in range(N_ORGANS):

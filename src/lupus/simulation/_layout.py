@@ -42,6 +42,7 @@ STATES: tuple[tuple[str, str, str], ...] = (
     ('organ_neuropsychiatric', '1', 'nervous-system inflammation index (0-1)'),
     ('upcr', 'g/g', 'urine protein:creatinine ratio'),
     ('damage', 'SDI', 'cumulative organ damage (SLICC/ACR damage-index-like, continuous)'),
+    ('autoreactivity', '1', 'autoreactive share of new plasmablasts (reset by B-cell depletion)'),
 )
 STATE_NAMES: tuple[str, ...] = tuple(s[0] for s in STATES)
 NS = len(STATES)
@@ -83,6 +84,7 @@ S_ORGAN_SEROSAL = 33
 S_ORGAN_NEUROPSYCHIATRIC = 34
 S_UPCR = 35
 S_DAMAGE = 36
+S_AUTOREACTIVITY = 37
 
 DERIVED_NAMES: tuple[str, ...] = (
     'bel_cl',
@@ -211,6 +213,7 @@ DERIVED_NAMES: tuple[str, ...] = (
     'dmg_k',
     'dmg_gc',
     'org_hill',
+    'auto_rec',
 )
 NP = len(DERIVED_NAMES)
 P_BEL_CL = 0
@@ -339,4 +342,5 @@ P_UPCR_K = 122
 P_DMG_K = 123
 P_DMG_GC = 124
 P_ORG_HILL = 125
+P_AUTO_REC = 126
 # fmt: on

@@ -142,7 +142,15 @@ def run_conduct(
     taper = bool(protocol.background.get("steroid_taper"))
     limit = protocol.conduct.prednisone_max_mg
     cutoff = float(defaults()["conduct"]["rescue_cutoff_week"])
-    resc, tap, drop = rules["rescue"], rules["taper"], rules["dropout"]
+    resc, tap = rules["rescue"], rules["taper"]
+    # the lack-of-efficacy share of dropout is calibrated (observation.toml [calibrated]); the
+    # rest splits between adverse events and other causes in the table's proportions
+    drop = dict(rules["dropout"])
+    loe = float(calibrated.get("dropout_efficacy_share", drop["lack_of_efficacy_share"]))
+    rest = drop["adverse_event_share"] + drop["other_share"]
+    drop["adverse_event_share"] *= (1.0 - loe) / rest
+    drop["other_share"] *= (1.0 - loe) / rest
+    drop["lack_of_efficacy_share"] = loe
     yearly = protocol.dropout_per_year
     rate = -math.log(1.0 - yearly) if yearly > 0 else 0.0
     uniforms = rng.random((n, v_count))

@@ -163,7 +163,8 @@ def observe(
     scale = float(cal["threshold_scale"])
     organs = _organs(params)
     k_org = len(organs)
-    width = 2 * k_org + len(_NOISY_LABS) + 1
+    n_dom = len(DOMAINS)
+    width = 2 * k_org + len(_NOISY_LABS) + 1 + n_dom
     eps = np.stack([noise.block(j, width) for j in range(v)], axis=1)  # (n, v, width)
     # Unmodelled disease fluctuation: an Ornstein-Uhlenbeck process per organ (stationary SD
     # fluctuation_sd, correlation time fluctuation_days), plus independent measurement noise.
@@ -173,11 +174,16 @@ def observe(
     for j in range(1, v):
         rho = math.exp(-max(float(bio.days[j] - bio.days[j - 1]), 0.0) / tau)
         ou[:, j] = rho * ou[:, j - 1] + math.sqrt(1.0 - rho * rho) * eps[:, j, :k_org]
-    # Patients enrol at a time of raised activity: organ activity is raised by the fraction
-    # enrolment_excess at day 0 and the excess relaxes with time constant enrolment_days
-    # (regression to the mean, part of every placebo response).
+    # Patients enrol at a time of raised activity: organ activity is raised at day 0 by a slow
+    # part (enrolment_excess, relaxing with time constant enrolment_days) and a fast part
+    # (enrolment_fast_excess, enrolment_fast_days): regression to the mean on two time scales,
+    # part of every placebo response.
     since = np.maximum(np.asarray(bio.days, dtype=float), 0.0)
-    excess = 1.0 + float(cal["enrolment_excess"]) * np.exp(-since / float(cal["enrolment_days"]))
+    excess = (
+        1.0
+        + float(cal["enrolment_excess"]) * np.exp(-since / float(cal["enrolment_days"]))
+        + float(cal["enrolment_fast_excess"]) * np.exp(-since / float(cal["enrolment_fast_days"]))
+    )
     latent = {
         o: np.clip(bio.organ(o), 0.0, 1.0) * excess[None, :]
         + cal["fluctuation_sd"] * ou[:, :, k]
@@ -213,7 +219,8 @@ def observe(
             )
     if bio.lab("ifngs_fold") is not None:
         observed["ifngs_fold"] = np.asarray(bio.lab("ifngs_fold"), dtype=float)
-    pga_eps = eps[:, :, -1]
+    pga_eps = eps[:, :, 2 * k_org + len(_NOISY_LABS)]
+    bilag_eps = eps[:, :, -n_dom:]
 
     # Lab-derived descriptors (SLEDAI-2K glossary thresholds; limits in data/observation.toml).
     d2k[:, :, _INDEX["thrombocytopenia"]] = (
@@ -245,13 +252,18 @@ def observe(
 
     # BILAG-2004 grades from the same noisy latent activity.
     bilag = np.full((n, v, len(DOMAINS)), _GRADE_E, dtype=np.int8)
-    th = params["bilag"]
+    # grade thresholds A and B are calibrated ([calibrated] bilag_a, bilag_b; table values are
+    # the priors), C is the table value
+    th = dict(params["bilag"])
+    th["a"] = float(cal.get("bilag_a", th["a"]))
+    th["b"] = float(cal.get("bilag_b", th["b"]))
     bscale = scale * float(cal["bilag_scale"])
     for k, domain in enumerate(DOMAINS):
         organ = params["bilag_organs"].get(domain)
         if organ is None:
             continue
-        z = latent[organ]
+        # the BILAG assessor's own judgement varies from visit to visit (bilag_noise_sd)
+        z = latent[organ] + float(cal.get("bilag_noise_sd", 0.0)) * bilag_eps[:, :, k]
         grade = np.where(
             z > th["a"] * bscale,
             _GRADE_A,
