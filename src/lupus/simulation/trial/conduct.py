@@ -146,7 +146,11 @@ def run_conduct(
     # the lack-of-efficacy share of dropout is calibrated (observation.toml [calibrated]); the
     # rest splits between adverse events and other causes in the table's proportions
     drop = dict(rules["dropout"])
-    loe = float(calibrated.get("dropout_efficacy_share", drop["lack_of_efficacy_share"]))
+    loe = float(
+        calibrated["dropout_efficacy_share"]
+        if "dropout_efficacy_share" in calibrated
+        else drop["lack_of_efficacy_share"]
+    )
     rest = drop["adverse_event_share"] + drop["other_share"]
     drop["adverse_event_share"] *= (1.0 - loe) / rest
     drop["other_share"] *= (1.0 - loe) / rest
