@@ -137,7 +137,8 @@ def baseline_terms(name: str, data: dict[str, Any]) -> list[tuple[str, float]]:
 
     Only characteristics the protocol states (not model defaults) count; the SE is that of the
     published value for the whole trial (binomial for fractions, SD / sqrt(N) for the SLEDAI
-    mean), N = the published arm sizes added up. Without these terms the fit can move the
+    mean; N = the published arm sizes added up) combined with the simulated value's Monte-Carlo
+    error. Without these terms the fit can move the
     observation model until the selection weights no longer reproduce the enrolled population.
     """
     population = data["population"]
@@ -146,16 +147,19 @@ def baseline_terms(name: str, data: dict[str, Any]) -> list[tuple[str, float]]:
     achieved = data["arms"][0]["baseline"]
     sizes = {c["arm"]: c["n"] for c in data["published"] if c.get("n")}
     total = max(sum(sizes.values()), 1)
+    n_sim = max(int(data["arms"][0]["n"]), 1)
     terms: list[tuple[str, float]] = []
     for key, target in targets.items():
         if f"population.{key}" in defaults or key not in achieved or achieved[key] is None:
             continue
+        # sampling error of the published value and of the simulated one (n_sim patients)
         if key == "sledai_mean":
-            se = targets.get("sledai_sd", 4.0) / math.sqrt(total)
+            var = targets.get("sledai_sd", 4.0) ** 2
         elif key in BASELINE_FRACTIONS:
-            se = math.sqrt(max(target * (1 - target), 0.01) / total)
+            var = max(target * (1 - target), 0.01)
         else:
             continue
+        se = math.sqrt(var / total + var / n_sim)
         terms.append((f"{name}:baseline:{key}", (achieved[key] - target) / se))
     return terms
 

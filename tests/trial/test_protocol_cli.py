@@ -223,3 +223,20 @@ def test_the_shipped_protocols_parse() -> None:
     root = Path(__file__).resolve().parents[2] / "examples" / "trials"
     names = {load_protocol(p).name for p in sorted(root.glob("*.toml"))}
     assert names == {"BLISS-52", "BLISS-76", "TULIP-2", "Mackensen-2022"}
+
+
+def test_trial_errors_survive_pickling() -> None:
+    # chunks run in worker processes (Dask, process pools): their errors must cross back intact
+    import pickle
+
+    from lupus.simulation.trial.errors import ProtocolError, ProtocolFileError, TrialRunError
+
+    for err in (
+        ProtocolError("weeks", -1, "an integer >= 1"),
+        ProtocolError("name", None, "a string", missing=True),
+        ProtocolFileError("x.toml", "not found"),
+        TrialRunError("population", "X", "a population the plausible patients can fill"),
+    ):
+        back = pickle.loads(pickle.dumps(err))
+        assert type(back) is type(err)
+        assert str(back) == str(err)

@@ -62,6 +62,7 @@ CHUNK_SIZE: Final = 250
 PRETREATMENT_DAY: Final = -7.0  # before lymphodepletion (days -5 to -3) and any first dose
 PILOT_SIZE: Final = 3000
 MAX_POOL_ATTEMPTS: Final = 40
+MAX_POOL: Final = 50_000  # candidates screened per attempt (memory: one day-0 state each)
 BASELINE_ROWS: Final = (
     "sledai_mean",
     "sledai_sd",
@@ -398,14 +399,14 @@ def run_chunk(setup: TrialSetup, model: BiologyModel, task: ChunkTask) -> ChunkR
     """Enrol ``task.size`` patients and run every arm on them; return tallies only."""
     protocol = setup.protocol
     feature_map = dict(setup.obs_params["flare_features"])
-    expected = max(setup.tilt.pilot_acceptance * setup.pilot_enrolled / setup.pilot_pool, 0.02)
+    expected = max(setup.tilt.pilot_acceptance * setup.pilot_enrolled / setup.pilot_pool, 1e-4)
     groups: list[tuple[_Pool, NDArray[np.intp], tuple[int, ...]]] = []
     needed = task.size
     screened = 0
     for attempt in range(MAX_POOL_ATTEMPTS):
         if needed <= 0:
             break
-        size = int(min(20_000, max(64, math.ceil(1.3 * needed / expected))))
+        size = int(min(MAX_POOL, max(256, math.ceil(1.5 * needed / expected))))
         key = (1, task.index, attempt)
         pool = _draw_pool(model, protocol, setup.obs_params, setup.seed, key, size)
         screened += size

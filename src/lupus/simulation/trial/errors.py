@@ -36,6 +36,14 @@ class ProtocolError(TrialError, ValueError):
         else:
             message = f"protocol key '{key}': got {describe_value(value)}; allowed: {allowed}"
         super().__init__(message)
+        self._missing = missing
+
+    def __reduce__(self) -> tuple[Any, ...]:  # picklable across worker processes (Dask)
+        return (_protocol_error, (self.key, self.value, self.allowed, self._missing))
+
+
+def _protocol_error(key: str, value: Any, allowed: str, missing: bool) -> ProtocolError:
+    return ProtocolError(key, value, allowed, missing=missing)
 
 
 class ProtocolFileError(TrialError, ValueError):
@@ -46,6 +54,9 @@ class ProtocolFileError(TrialError, ValueError):
         self.problem = problem
         super().__init__(f"protocol file '{path}': {problem}; allowed: a readable UTF-8 TOML file")
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (self.path, self.problem))
+
 
 class TrialRunError(TrialError, ValueError):
     """A run option that cannot be honoured (names the option, the value and what is allowed)."""
@@ -55,3 +66,6 @@ class TrialRunError(TrialError, ValueError):
         self.value = value
         self.allowed = allowed
         super().__init__(f"option '{option}': got {describe_value(value)}; allowed: {allowed}")
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (self.option, self.value, self.allowed))
