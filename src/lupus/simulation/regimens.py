@@ -164,8 +164,6 @@ def build_schedule(regimen: Regimen, population: Population, end_day: float) -> 
         else:
             cmt = "bel_central" if step.drug == "belimumab" else "ani_central"
             hours = (therapy_regimen.infusion_minutes or 0) / 60.0
-        schedule = schedule.merge(
-            Schedule.from_doses(n, cmt, times, amount, duration=hours / 24.0)
-        )
+        schedule = schedule.merge(Schedule.from_doses(n, cmt, times, amount, duration=hours / 24.0))
     assert compartment_index("car_effector") >= 0
     return schedule
