@@ -85,6 +85,7 @@ _LAB_MAP: Final = {
 class _Patients:
     population: Population
     egfr: NDArray[np.float64]
+    induction_mg: NDArray[np.float64]  # extra mycophenolate-equivalent mg/day from day 0
     flare_patient: NDArray[np.int64]
     flare_time: NDArray[np.float64]
     flare_amount: NDArray[np.float64]
@@ -120,11 +121,13 @@ class MechanisticBiology:
             np.minimum(HCQ_MAX_MG, HCQ_MG_PER_KG * covariates.weight_kg),
             0.0,
         )
-        cov[:, 6] = np.where(
-            covariates.induction > 0,
-            MMF_INDUCTION_MG,
-            np.where(covariates.immunosuppressant, MMF_MAINTENANCE_MG, 0.0),
-        )
+        # Lupus nephritis induction starts at day 0: the pre-trial steady state carries the
+        # patient's previous immunosuppressant (maintenance dose, or none for those drawn as
+        # immunosuppressant users only because of the induction), and the induction dose is an
+        # extra input from day 0 (see _induction).
+        previous = covariates.immunosuppressant & (covariates.induction == 0)
+        cov[:, 6] = np.where(previous, MMF_MAINTENANCE_MG, 0.0)
+        induction_extra = np.where(covariates.induction > 0, MMF_INDUCTION_MG - cov[:, 6], 0.0)
         pop = sample_population(n, int(seeds[1]), self.parameters, covariates=cov)
         if covariates.nephritis.any():
             rng = np.random.default_rng(int(seeds[2]))
@@ -139,6 +142,7 @@ class MechanisticBiology:
         return _Patients(
             pop,
             np.asarray(covariates.egfr_ml_min, dtype=float),
+            induction_extra,
             np.asarray(flares.patient),
             np.asarray(flares.time),
             np.asarray(flares.amount),
@@ -154,6 +158,7 @@ class MechanisticBiology:
         return _Patients(
             p.population.select(idx),
             p.egfr[idx],
+            p.induction_mg[idx],
             new_id[p.flare_patient[keep]],
             p.flare_time[keep],
             p.flare_amount[keep],
@@ -220,6 +225,21 @@ class MechanisticBiology:
             duration.astype(float),
         )
 
+    @staticmethod
+    def _induction(p: _Patients, end_day: float) -> Schedule:
+        """Lupus nephritis induction from day 0: extra mycophenolate-equivalent input (mg/day)."""
+        from lupus.simulation.events import compartment_index
+
+        rows = np.flatnonzero(p.induction_mg > 0)
+        return Schedule(
+            p.population.size,
+            rows.astype(np.int64),
+            np.zeros(rows.size),
+            np.full(rows.size, compartment_index("mmf_effect"), dtype=np.int64),
+            p.induction_mg[rows] * end_day,
+            np.full(rows.size, end_day),
+        )
+
     def simulate(
         self,
         patients: Any,
@@ -233,6 +253,8 @@ class MechanisticBiology:
         schedule = self._regimen(arm, pop, end_day)
         schedule = schedule.merge(self._flares(p, end_day))
         schedule = schedule.merge(self._glucocorticoid(pop, prednisone, end_day))
+        if arm is not None and arm.therapy != "cd19-car-t":
+            schedule = schedule.merge(self._induction(p, end_day))
         traj = simulate(pop, schedule, np.asarray(days, dtype=float))
         organs = {name: np.nan_to_num(traj[series]) for name, series in _ORGAN_MAP.items()}
         labs = {name: np.nan_to_num(traj[series]) for name, series in _LAB_MAP.items()}
