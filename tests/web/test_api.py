@@ -263,7 +263,13 @@ def test_cohort_is_de_identified(api: Api) -> None:
     text = r.text
     for secret in (pid, "MRN-123456", "Zyxwv", "Jane", "1990-05-01", "2026-01-15"):
         assert secret not in text
-    assert r.json()["by_therapy"] == {"anifrolumab": 1}
+    cohort = r.json()
+    # one patient: a count from 1 to 10 is suppressed (CMS cell size suppression policy)
+    assert cohort["by_therapy"] == {"anifrolumab": None}
+    assert (
+        cohort["patients"] is None
+        and "by_therapy.anifrolumab" in cohort["suppression"]["suppressed"]
+    )
 
 
 def test_audit_log_records_reads_and_writes(api: Api) -> None:

@@ -132,3 +132,24 @@ def test_serve_workers_need_postgresql(
 ) -> None:
     monkeypatch.setenv("LUPUS_ENV", "development")
     assert_usage_error(cli("serve", "--workers", "2"), "--workers", "PostgreSQL")
+
+
+def test_lupus_help_imports_no_database_or_numerics_layer() -> None:
+    """``lupus --help`` stays fast: the command modules import SQLAlchemy, Alembic, psycopg,
+    the store and numpy inside the commands that use them."""
+    heavy = ("sqlalchemy", "alembic", "psycopg", "lupus.store", "numpy", "fastapi", "uvicorn")
+    code = (
+        "import sys, lupus.cli; "
+        f"print(sorted(m for m in sys.modules if m.split('.')[0] in {heavy!r} "
+        f"or m.startswith('lupus.store')))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "[]"
+
+
+def test_the_roles_in_the_users_help_are_the_stores() -> None:
+    from lupus._cli.users import ROLES as CLI_ROLES
+    from lupus.store import ROLES
+
+    assert CLI_ROLES == ROLES

@@ -6,17 +6,19 @@ import json
 from typing import Annotated
 
 import typer
-from rich.console import Console
-from rich.table import Table
 
 from lupus import DISCLAIMER
-from lupus.clinical import instruments
 
 
 def demo(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
 ) -> None:
     """Score the example patient of every instrument (a demonstration; synthetic data)."""
+    from rich.console import Console  # lazy: `lupus --help` stays fast
+    from rich.table import Table
+
+    from lupus.clinical import instruments
+
     results = {
         inst.id: {"input": dict(inst.example), "output": inst.run(dict(inst.example))}
         for inst in instruments().values()

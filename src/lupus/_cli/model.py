@@ -11,7 +11,6 @@ import math
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
-import numpy as np
 import typer
 
 from lupus._cli._common import fail, translate_errors
@@ -89,6 +88,8 @@ def simulate_command(
     ] = 1.0 / 24.0,
 ) -> None:
     """Simulate the typical patient; CSV columns are time_day and the SBML ids."""
+    import numpy as np  # lazy: `lupus --help` stays fast
+
     if Path(out).suffix.lower() != ".csv":
         fail(f"option '--out': got '{out}'; allowed: a file name ending in .csv")
     if not math.isfinite(every) or every <= 0:

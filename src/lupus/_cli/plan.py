@@ -9,11 +9,11 @@ from typing import Annotated
 import typer
 
 from lupus._cli._common import echo_json, fail, read_json, translate_errors
-from lupus.therapy import PlanInputError, make_plan, plan_to_ics, read_plan_request
-from lupus.therapy import replan_missed_dose as replan
 
 
 def _date(option: str, value: str) -> _dt.date:
+    from lupus.therapy import PlanInputError
+
     try:
         if len(value) != 10:
             raise ValueError(value)
@@ -40,6 +40,9 @@ def plan(
     ] = None,
 ) -> None:
     """Suitability, checklist and schedule for belimumab, anifrolumab or CD19 CAR T."""
+    from lupus.therapy import make_plan, plan_to_ics, read_plan_request  # lazy: fast --help
+    from lupus.therapy import replan_missed_dose as replan
+
     if file is None:
         fail("argument 'FILE': missing; allowed: a path to a JSON file, or - for standard input")
     with translate_errors():

@@ -7,7 +7,6 @@ from typing import Annotated
 import typer
 
 from lupus._cli._common import echo_json, fail, read_json, translate_errors
-from lupus.clinical import get_instrument, instruments
 
 
 def score(
@@ -22,6 +21,8 @@ def score(
     ] = False,
 ) -> None:
     """Score one instrument: reads one JSON object and prints one JSON object."""
+    from lupus.clinical import get_instrument, instruments  # lazy: `lupus --help` stays fast
+
     if list_ids:
         for inst in instruments().values():
             typer.echo(f"{inst.id}\t{inst.title} ({inst.source})")

@@ -20,6 +20,14 @@ def serve(
     workers: Annotated[
         int, typer.Option("--workers", min=1, max=64, help="Worker processes (PostgreSQL).")
     ] = 1,
+    access_log: Annotated[
+        bool,
+        typer.Option(
+            "--access-log/--no-access-log",
+            help="Log every request on standard error (uvicorn's access log). Every read and "
+            "write of patient data is in the audit log either way.",
+        ),
+    ] = True,
     demo: Annotated[
         bool,
         typer.Option(
@@ -59,16 +67,20 @@ def serve(
         err=True,
     )
     if workers == 1:
-        uvicorn.run(app, host=host, port=port, log_level="info")
+        from lupus.web.main import warm_up
+
+        warm_up()
+        uvicorn.run(app, host=host, port=port, log_level="info", access_log=access_log)
     else:  # each worker builds its own app (migrations are already applied above)
         database.dispose()
         uvicorn.run(
-            "lupus.web.main:create_app",
+            "lupus.web.main:create_served_app",
             factory=True,
             host=host,
             port=port,
             workers=workers,
             log_level="info",
+            access_log=access_log,
         )
 
 

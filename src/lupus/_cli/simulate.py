@@ -12,7 +12,6 @@ import math
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
-import numpy as np
 import typer
 
 from lupus._cli._common import fail, translate_errors
@@ -20,6 +19,7 @@ from lupus._cli._common import fail, translate_errors
 if TYPE_CHECKING:
     from collections.abc import Callable
 
+    import numpy as np
     from numpy.typing import NDArray
 
     from lupus.simulation import Population, Schedule, Trajectories
@@ -71,6 +71,8 @@ def simulate_command(
     plot: Annotated[str | None, typer.Option(help="Also draw a figure, .png or .svg.")] = None,
 ) -> None:
     """Simulate virtual patients and write their time courses."""
+    import numpy as np  # lazy: `lupus --help` stays fast
+
     _check(out, plot, weeks, patients, every)
     with translate_errors():
         from lupus.simulation import (
@@ -199,6 +201,7 @@ def plot_population(traj: Trajectories, schedule: Schedule, path: str) -> None:
     """Median and 90% band (5th-95th percentile) of each series over patients; dose times of
     the first patient as vertical lines."""
     import matplotlib
+    import numpy as np  # lazy: `lupus --help` stays fast
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt

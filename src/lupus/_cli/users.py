@@ -14,8 +14,10 @@ from typing import Annotated
 import typer
 
 from lupus._cli._common import echo_json, fail, translate_errors
-from lupus.care import NotFoundError
-from lupus.store import ROLES, SYSTEM, Database, create_user, list_users
+
+# ``lupus.store.ROLES`` (a test checks they agree); lupus.store itself (SQLAlchemy, Alembic,
+# psycopg: about a second) is imported inside the commands so that `lupus --help` stays fast.
+ROLES = ("clinician", "nurse", "patient", "researcher", "admin")
 
 users_app = typer.Typer(help="Manage user accounts of the care service.", no_args_is_help=True)
 
@@ -32,6 +34,9 @@ def create(
     ] = None,
 ) -> None:
     """Create a user (the password is hashed with argon2)."""
+    from lupus.care import NotFoundError
+    from lupus.store import SYSTEM, Database, create_user
+
     if not password_stdin:
         fail("option '--password-stdin': missing; allowed: pass the password on standard input")
     password = sys.stdin.readline().rstrip("\r\n")
@@ -58,6 +63,8 @@ def create(
 @users_app.command("list")
 def list_() -> None:
     """List the users (no password hashes)."""
+    from lupus.store import Database, list_users
+
     with translate_errors():
         db = Database()
         db.migrate()

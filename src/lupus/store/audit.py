@@ -119,9 +119,15 @@ def record_event(
 
 
 def record_events(
-    conn: Connection, actor: Actor, events: list[dict[str, Any]], *, at: dt.datetime
+    conn: Connection,
+    actor: Actor,
+    events: list[dict[str, Any]],
+    *,
+    at: dt.datetime,
+    json_text: dict[int, str] | None = None,
 ) -> None:
-    """Insert many audit rows in one statement (keys as for :func:`record_event`)."""
+    """Insert many audit rows in one statement (keys as for :func:`record_event`;
+    ``json_text`` as for :func:`lupus.store.bulk.insert_rows`)."""
     if not events:
         return
     rows = []
@@ -143,7 +149,7 @@ def record_events(
                 "detail": e.get("detail"),
             }
         )
-    insert_rows(conn, audit_log, rows)
+    insert_rows(conn, audit_log, rows, json_text=json_text)
 
 
 def audit_events(

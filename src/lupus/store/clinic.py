@@ -53,9 +53,11 @@ from lupus.care import (
 from lupus.clinical._parse import Reader
 from lupus.store.audit import record_event
 from lupus.store.errors import ConflictError
-from lupus.store.repository import RECORD_KINDS, Repository, new_id
+from lupus.store.repository import RECORD_KINDS, Repository, new_id, stored_order
+from lupus.store.summary import summary_body
+from lupus.store.suppression import suppress_cohort
 
-__all__ = ["PLAN_STATUS_AFTER", "SLEDAI_BANDS", "Clinic", "cohort_summary"]
+__all__ = ["PLAN_STATUS_AFTER", "SLEDAI_BANDS", "Clinic", "cohort_summary", "summary_document"]
 
 # Plan status after each kind of adjustment.
 PLAN_STATUS_AFTER = {
@@ -322,21 +324,49 @@ class Clinic:
     def refresh_alerts(
         self, patient_id: str, history: PatientHistory | None = None, *, new_patient: bool = False
     ) -> list[Alert]:
-        """Re-run the alert rules (over ``history`` when the caller has it in hand)."""
+        """Re-run the alert rules (over ``history`` when the caller has it in hand) and store
+        the patient's summary document as of today, in this transaction."""
+        alerts, _, body = self._refresh(patient_id, history, new_patient=new_patient)
+        self.repo.store_summary(patient_id, self.today(), body)
+        return alerts
+
+    def _refresh(
+        self, patient_id: str, history: PatientHistory | None, *, new_patient: bool = False
+    ) -> tuple[list[Alert], dict[str, Any], str]:
+        """Sync the alerts; return them, the summary document and its JSON text. A caller
+        passing ``history`` locked the patient before reading it (``Repository.lock_patient``)
+        or created the patient in this transaction."""
         if history is None:
+            self.repo.lock_patient(patient_id)
             history = self.repo.history(patient_id, audit=False)
-        findings = evaluate(history, self.today())
-        return self.repo.sync_and_list_alerts(patient_id, findings, new_patient=new_patient)
+        today = self.today()
+        findings = evaluate(history, today)
+        alerts = self.repo.sync_and_list_alerts(patient_id, findings, new_patient=new_patient)
+        document = summary_document(patient_id, history, alerts, today)
+        return alerts, document, summary_body(document)
+
+    def refresh_new_patients(self, histories: list[PatientHistory]) -> None:
+        """:meth:`refresh_alerts` for patients created in this transaction whose whole record
+        is in hand (a FHIR import): their summaries are stored in one bulk insert."""
+        bodies = {}
+        for history in histories:
+            pid = history.patient.id
+            bodies[pid] = self._refresh(pid, stored_order(history), new_patient=True)[2]
+        self.repo.store_summaries(self.today(), bodies)
 
     def acknowledge_alert(self, patient_id: str, alert_id: str) -> Alert:
         alert = self._own_alert(patient_id, alert_id)
         done = acknowledge(alert, by=self.repo.actor.username, at=self.repo.now())
-        return self.repo.save_alert_status(done)
+        self.repo.save_alert_status(done)
+        self.refresh_alerts(patient_id)  # the stored summary shows each alert's status
+        return done
 
     def resolve_alert(self, patient_id: str, alert_id: str) -> Alert:
         alert = self._own_alert(patient_id, alert_id)
         done = resolve(alert, by=self.repo.actor.username, at=self.repo.now())
-        return self.repo.save_alert_status(done)
+        self.repo.save_alert_status(done)
+        self.refresh_alerts(patient_id)
+        return done
 
     def _own_alert(self, patient_id: str, alert_id: str) -> Alert:
         alert = self.repo.get_alert(alert_id)
@@ -347,20 +377,41 @@ class Clinic:
     # --- summary ----------------------------------------------------------------------------
 
     def summary(self, patient_id: str) -> dict[str, Any]:
-        """Disease state, open alerts, next doses, monitoring due and adherence (audited read)."""
+        """Disease state, open alerts, next doses, monitoring due and adherence (audited read),
+        computed now (and stored, as every refresh does)."""
+        self.repo.lock_patient(patient_id)
         history = self.repo.history(patient_id)  # the audited read
-        alerts = self.refresh_alerts(patient_id, history)
-        today = self.today()
-        return {
-            "patient_id": patient_id,
-            "disease_state": disease_state(history, today).to_json(),
-            "alerts": [a.to_json() for a in alerts if a.status != "resolved"],
-            "next_administrations": [
-                {"id": d.id, **d.to_json()} for d in next_administrations(history, today)
-            ],
-            "monitoring_due": [d.to_json() for d in monitoring_due(history, today)],
-            "adherence": adherence(history.administrations, today).fraction,
-        }
+        _, document, body = self._refresh(patient_id, history)
+        self.repo.store_summary(patient_id, self.today(), body)
+        return document
+
+    def summary_json(self, patient_id: str) -> str:
+        """The summary's JSON text: the stored document when it is current for today (one
+        audited read), else computed, stored and returned as :meth:`summary` does."""
+        body = self.repo.read_summary(patient_id, self.today())
+        if body is not None:
+            return body
+        self.repo.lock_patient(patient_id)
+        history = self.repo.history(patient_id)  # the audited read
+        _, _, body = self._refresh(patient_id, history)
+        self.repo.store_summary(patient_id, self.today(), body)
+        return body
+
+
+def summary_document(
+    patient_id: str, history: PatientHistory, alerts: list[Alert], today: dt.date
+) -> dict[str, Any]:
+    """The summary of one patient as of ``today`` (``lupus.store.summary.SummaryPublic``)."""
+    return {
+        "patient_id": patient_id,
+        "disease_state": disease_state(history, today).to_json(),
+        "alerts": [a.to_json() for a in alerts if a.status != "resolved"],
+        "next_administrations": [
+            {"id": d.id, **d.to_json()} for d in next_administrations(history, today)
+        ],
+        "monitoring_due": [d.to_json() for d in monitoring_due(history, today)],
+        "adherence": adherence(history.administrations, today).fraction,
+    }
 
 
 def _json_object(r: Reader, key: str, default: Mapping[str, Any] | None) -> Mapping[str, Any]:
@@ -375,7 +426,9 @@ def _json_object(r: Reader, key: str, default: Mapping[str, Any] | None) -> Mapp
 
 def cohort_summary(repo: Repository, *, today: dt.date) -> dict[str, Any]:
     """De-identified aggregates over every patient: counts by therapy, disease-state
-    distributions and adherence. No name, identifier or exact date leaves this function."""
+    distributions and adherence. No name, identifier or exact date leaves this function, and
+    no count from 1 to 10 nor a value it could be recomputed from (small-cell suppression,
+    ``lupus.store.suppression``: suppressed cells are ``None``)."""
     by_therapy: Counter[str] = Counter()
     bands: Counter[str] = Counter()
     lldas: Counter[str] = Counter()
@@ -413,7 +466,7 @@ def cohort_summary(repo: Repository, *, today: dt.date) -> dict[str, Any]:
         detail=f"de-identified aggregates over {len(ids)} patients",
     )
     plans = Counter(p.change for pid in ids for p in repo.plan_versions(pid, audit=False))
-    return {
+    exact = {
         "patients": len(ids),
         "synthetic_patients": synthetic,
         "by_therapy": dict(sorted(by_therapy.items())),
@@ -428,6 +481,7 @@ def cohort_summary(repo: Repository, *, today: dt.date) -> dict[str, Any]:
         "plan_changes": dict(sorted(plans.items())),
         "current_plans": sum(len(current_plans(repo.history(pid, audit=False))) for pid in ids),
     }
+    return suppress_cohort(exact)
 
 
 def _flag(value: bool | None) -> str:

@@ -11,7 +11,7 @@ migrations (shipped in ``lupus/store/migrations``; no ``alembic.ini`` needed).
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -83,6 +83,7 @@ class Database:
             parsed = parsed.set(drivername="postgresql+psycopg")
         self.url = parsed
         self.backend = backend
+        self._on_dispose: list[Callable[[], None]] = []
         if backend == "sqlite":
             self.engine: Engine = create_engine(
                 parsed, echo=echo, connect_args={"check_same_thread": False}
@@ -105,5 +106,16 @@ class Database:
         with self.engine.begin() as conn:
             command.upgrade(alembic_config(conn), revision)
 
+    def libpq_url(self) -> str:
+        """The PostgreSQL URL for psycopg itself (no SQLAlchemy driver name)."""
+        return self.url.set(drivername="postgresql").render_as_string(hide_password=False)
+
+    def on_dispose(self, callback: Callable[[], None]) -> None:
+        """Run ``callback`` in :meth:`dispose` (to close connections opened beside the
+        engine, such as the summary fast path's)."""
+        self._on_dispose.append(callback)
+
     def dispose(self) -> None:
+        while self._on_dispose:
+            self._on_dispose.pop()()
         self.engine.dispose()

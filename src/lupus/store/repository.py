@@ -22,6 +22,8 @@ from sqlalchemy import (
     String,
     Table,
     TextualSelect,
+    bindparam,
+    delete,
     func,
     insert,
     select,
@@ -56,9 +58,9 @@ from lupus.care import (
 from lupus.store.audit import Actor, record_event, record_events, utc
 from lupus.store.bulk import insert_rows
 from lupus.store.errors import ConflictError
-from lupus.store.tables import RECORD_TABLES, alerts, patients, plan_versions
+from lupus.store.tables import RECORD_TABLES, alerts, patient_summary, patients, plan_versions
 
-__all__ = ["RECORD_KINDS", "RecordKind", "Repository", "new_id"]
+__all__ = ["RECORD_KINDS", "RecordKind", "Repository", "new_id", "stored_order"]
 
 
 def new_id() -> str:
@@ -219,11 +221,51 @@ def _history_query() -> TextualSelect:
     )
 
 
+# The audited read of a stored summary on PostgreSQL, in one statement (one round trip, its
+# own transaction in autocommit): the audit row is inserted only when the summary is there and
+# current (PostgreSQL always runs a data-modifying WITH to completion, read or not).
+FRESH_SUMMARY_SQL = (
+    "WITH s AS (SELECT body FROM patient_summary WHERE patient_id = %(pid)s AND as_of = %(day)s), "
+    "a AS (INSERT INTO audit_log (at, actor, role, action, entity, entity_id, patient_id, "
+    "outcome) SELECT %(at)s, %(actor)s, %(role)s, 'read', 'patient', %(pid)s, %(pid)s, 'success' "
+    "FROM s) SELECT body FROM s"
+)
+_FRESH_SUMMARY = text(
+    FRESH_SUMMARY_SQL.replace("%(pid)s", ":pid")
+    .replace("%(day)s", ":day")
+    .replace("%(at)s", ":at")
+    .replace("%(actor)s", ":actor")
+    .replace("%(role)s", ":role")
+).columns(body=String())
+_STORED_SUMMARY = text(
+    "SELECT body FROM patient_summary WHERE patient_id = :pid AND as_of = :day"
+).columns(body=String())
+_LOCK_PATIENTS = text(
+    "SELECT id FROM patients WHERE id IN :ids ORDER BY id FOR NO KEY UPDATE"
+).bindparams(bindparam("ids", expanding=True))
+
+
 def _kind(name: str) -> RecordKind:
     try:
         return RECORD_KINDS[name]
     except KeyError:
         raise NotFoundError("record kind", name) from None
+
+
+def stored_order(history: PatientHistory) -> PatientHistory:
+    """``history`` with every record in the order :meth:`Repository.history` reads it back
+    (clinical date, then id: records written in one bulk insert share their ``created_at``),
+    so that what is computed from records in hand equals what a later read computes."""
+    lists: dict[str, tuple[Any, ...]] = {}
+    for name, k in RECORD_KINDS.items():
+        date_of = k.date_of
+
+        def order(v: Any, date_of: Callable[[Any], dt.date | None] = date_of) -> tuple[Any, ...]:
+            return (date_of(v) or dt.date.min, v.id)
+
+        lists[name] = tuple(sorted(getattr(history, name), key=order))
+    plans = tuple(sorted(history.plans, key=lambda p: (p.start, p.plan_id, p.version)))
+    return PatientHistory(patient=history.patient, plans=plans, **lists)
 
 
 def _patient_row_data(p: Patient) -> dict[str, Any]:
@@ -244,6 +286,9 @@ class Repository:
         self.conn = conn
         self.actor = actor
         self._now = now or (lambda: dt.datetime.now(dt.UTC))
+        self._postgres = conn.dialect.name == "postgresql"
+        self._locked: set[str] = set()  # patients locked in this transaction
+        self._no_summary: set[str] = set()  # patients whose stored summary is gone (this tx)
 
     def now(self) -> dt.datetime:
         return self._now()
@@ -262,6 +307,7 @@ class Repository:
                 id=patient.id, created_at=at, updated_at=at, **_patient_row_data(patient)
             )
         )
+        self._new_patients([patient.id])
         self._audit(
             "create",
             "patient",
@@ -272,6 +318,7 @@ class Repository:
         return patient
 
     def update_patient(self, patient: Patient) -> Patient:
+        self.touch(patient.id)
         before = self.get_patient(patient.id, audit=False)
         self.conn.execute(
             update(patients)
@@ -329,6 +376,7 @@ class Repository:
         k = _kind(kind)
         if not self.patient_exists(value.patient_id):
             raise NotFoundError("patient", value.patient_id)
+        self.touch(value.patient_id)
         try:
             with self.conn.begin_nested():
                 self.conn.execute(
@@ -359,7 +407,10 @@ class Repository:
         if not values:
             return
         k = _kind(kind)
+        self.touch_many({v.patient_id for v in values})
         at = self.now()
+        data = [v.to_json() for v in values]  # one dict and one JSON text per record, for
+        json_text: dict[int, str] = {}  # its row and its audit row's "after"
         insert_rows(
             self.conn,
             k.table,
@@ -367,14 +418,15 @@ class Repository:
                 {
                     "id": v.id,
                     "patient_id": v.patient_id,
-                    "data": v.to_json(),
+                    "data": d,
                     "created_at": at,
                     "created_by": self.actor.username,
                     k.date_column: k.date_of(v),
                     **k.columns(v),
                 }
-                for v in values
+                for v, d in zip(values, data, strict=True)
             ],
+            json_text=json_text,
         )
         record_events(
             self.conn,
@@ -385,11 +437,12 @@ class Repository:
                     "entity": kind,
                     "entity_id": v.id,
                     "patient_id": v.patient_id,
-                    "after": v.to_json(),
+                    "after": d,
                 }
-                for v in values
+                for v, d in zip(values, data, strict=True)
             ],
             at=at,
+            json_text=json_text,
         )
 
     def add_patients(self, values: list[Patient]) -> None:
@@ -397,14 +450,12 @@ class Repository:
         if not values:
             return
         at = self.now()
-        insert_rows(
-            self.conn,
-            patients,
-            [
-                {"id": p.id, "created_at": at, "updated_at": at, **_patient_row_data(p)}
-                for p in values
-            ],
-        )
+        self._new_patients([p.id for p in values])
+        rows = [
+            {"id": p.id, "created_at": at, "updated_at": at, **_patient_row_data(p)} for p in values
+        ]
+        json_text: dict[int, str] = {}
+        insert_rows(self.conn, patients, rows, json_text=json_text)
         record_events(
             self.conn,
             self.actor,
@@ -414,11 +465,12 @@ class Repository:
                     "entity": "patient",
                     "entity_id": p.id,
                     "patient_id": p.id,
-                    "after": p.to_json(),
+                    "after": row["data"],  # the same dict: serialised once
                 }
-                for p in values
+                for p, row in zip(values, rows, strict=True)
             ],
             at=at,
+            json_text=json_text,
         )
 
     def replace(self, kind: str, value: Any) -> Any:
@@ -427,6 +479,7 @@ class Repository:
         before = self.get(kind, value.id, audit=False)
         if before.patient_id != value.patient_id:
             raise NotFoundError(kind, value.id)
+        self.touch(value.patient_id)
         self.conn.execute(
             update(k.table)
             .where(k.table.c.id == value.id)
@@ -476,6 +529,7 @@ class Repository:
     def add_plan_version(self, plan: PlanVersion) -> PlanVersion:
         if not self.patient_exists(plan.patient_id):
             raise NotFoundError("patient", plan.patient_id)
+        self.touch(plan.patient_id)
         try:
             with self.conn.begin_nested():
                 self.conn.execute(
@@ -546,6 +600,109 @@ class Repository:
         lists = {name: tuple(values) for name, values in found.items()}
         return PatientHistory(patient=patient, plans=tuple(plans), **lists)
 
+    # --- the stored summary and the per-patient write lock --------------------------------
+
+    def lock_patient(self, patient_id: str) -> None:
+        """Serialise this transaction with every other one that writes the patient's record or
+        recomputes their summary (PostgreSQL: the patient row ``FOR NO KEY UPDATE`` until
+        commit; SQLite's ``BEGIN IMMEDIATE`` already serialises writers). Without it a summary
+        computed from a record read just before another transaction's write could be stored
+        just after it, and served stale."""
+        self.lock_patients([patient_id])
+
+    def lock_patients(self, patient_ids: list[str] | set[str]) -> None:
+        """:meth:`lock_patient` for many patients at once, in id order (no deadlock between
+        two transactions locking overlapping sets)."""
+        todo = sorted(set(patient_ids) - self._locked)
+        if not todo:
+            return
+        if self._postgres:
+            self.conn.execute(_LOCK_PATIENTS, {"ids": todo})
+        self._locked.update(todo)
+
+    def touch(self, patient_id: str) -> None:
+        """Before a write to the patient's record: lock the patient and delete their stored
+        summary in this transaction (it is rewritten by ``Clinic`` after the write, or
+        recomputed on the next read)."""
+        if patient_id in self._no_summary:
+            return
+        self.lock_patient(patient_id)
+        self.conn.execute(delete(patient_summary).where(patient_summary.c.patient_id == patient_id))
+        self._no_summary.add(patient_id)
+
+    def touch_many(self, patient_ids: set[str]) -> None:
+        todo = sorted(patient_ids - self._no_summary)
+        if not todo:
+            return
+        self.lock_patients(todo)
+        self.conn.execute(delete(patient_summary).where(patient_summary.c.patient_id.in_(todo)))
+        self._no_summary.update(todo)
+
+    def _new_patients(self, patient_ids: list[str]) -> None:
+        """Patients inserted in this transaction: nobody else sees them, no summary yet."""
+        self._locked.update(patient_ids)
+        self._no_summary.update(patient_ids)
+
+    def read_summary(self, patient_id: str, day: dt.date) -> str | None:
+        """The stored summary's JSON text if it is current for ``day`` (else ``None``), with
+        its audit row (an audited read of the patient's record, as :meth:`history`)."""
+        if self._postgres:
+            row = self.conn.execute(
+                _FRESH_SUMMARY,
+                {
+                    "pid": patient_id,
+                    "day": day,
+                    "at": self.now(),
+                    "actor": self.actor.username,
+                    "role": self.actor.role,
+                },
+            ).first()
+            return None if row is None else str(row.body)
+        row = self.conn.execute(_STORED_SUMMARY, {"pid": patient_id, "day": day}).first()
+        if row is None:
+            return None
+        self._audit("read", "patient", entity_id=patient_id, patient_id=patient_id)
+        return str(row.body)
+
+    def store_summary(self, patient_id: str, day: dt.date, body: str) -> None:
+        """Store the summary's JSON text as of ``day`` (insert or replace). The caller holds
+        the patient's lock since before it read the record (:meth:`lock_patient`)."""
+        values = {"patient_id": patient_id, "as_of": day, "body": body, "computed_at": self.now()}
+        if patient_id in self._no_summary:
+            self.conn.execute(insert(patient_summary), values)
+        else:
+            dialect_insert = pg_insert if self._postgres else sqlite_insert
+            statement = dialect_insert(patient_summary).values(**values)
+            self.conn.execute(
+                statement.on_conflict_do_update(
+                    index_elements=["patient_id"],
+                    set_={
+                        "as_of": statement.excluded.as_of,
+                        "body": statement.excluded.body,
+                        "computed_at": statement.excluded.computed_at,
+                    },
+                )
+            )
+        self._no_summary.discard(patient_id)
+
+    def store_summaries(self, day: dt.date, bodies: dict[str, str]) -> None:
+        """:meth:`store_summary` for many patients (one bulk insert for those whose stored
+        summary is already gone in this transaction, such as new patients)."""
+        at = self.now()
+        fresh = {pid: body for pid, body in bodies.items() if pid in self._no_summary}
+        insert_rows(
+            self.conn,
+            patient_summary,
+            [
+                {"patient_id": pid, "as_of": day, "body": body, "computed_at": at}
+                for pid, body in fresh.items()
+            ],
+        )
+        self._no_summary.difference_update(fresh)
+        for pid, body in bodies.items():
+            if pid not in fresh:
+                self.store_summary(pid, day, body)
+
     # --- alerts -----------------------------------------------------------------------------
 
     def sync_alerts(
@@ -587,6 +744,7 @@ class Repository:
         for f in findings:
             if f.key in existing:
                 continue
+            self.touch(patient_id)
             ident = new_id()
             values = {
                 "id": ident,
@@ -627,6 +785,7 @@ class Repository:
     def _set_alert_status(
         self, alert_id: str, patient_id: str, status: str, by: str, at: dt.datetime
     ) -> None:
+        self.touch(patient_id)
         values: dict[str, Any] = {"status": status}
         if status == "acknowledged":
             values |= {"acknowledged_by": by, "acknowledged_at": at}

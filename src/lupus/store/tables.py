@@ -41,6 +41,7 @@ __all__ = [
     "messages",
     "metadata",
     "observations",
+    "patient_summary",
     "patients",
     "plan_versions",
     "questionnaires",
@@ -177,6 +178,20 @@ alerts = Table(
     UniqueConstraint("patient_id", "key", name="uq_alerts_patient_id_key"),
 )
 
+# The patient summary document (``GET /api/patients/{id}/summary``), precomputed: ``body`` is
+# the response's JSON text as of the date ``as_of`` (alerts, monitoring and adherence depend on
+# the date). Deleted or rewritten in the same transaction as every write to the patient's
+# record (``Repository``), recomputed on the first read of a later day.
+patient_summary = Table(
+    "patient_summary",
+    metadata,
+    Column("patient_id", String(ID), ForeignKey("patients.id"), primary_key=True),
+    Column("as_of", Date, nullable=False),
+    Column("body", Text, nullable=False),
+    Column("computed_at", DateTime(timezone=True), nullable=False),
+)
+
+
 audit_log = Table(
     "audit_log",
     metadata,
@@ -216,4 +231,5 @@ CLINICAL_TABLES: tuple[Table, ...] = (
     *RECORD_TABLES.values(),
     plan_versions,
     alerts,
+    patient_summary,
 )

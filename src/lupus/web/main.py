@@ -7,6 +7,7 @@ here beside the JSON routers; they share the same dependencies and error handlin
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from collections.abc import Callable
 
 from fastapi import FastAPI
@@ -15,6 +16,7 @@ from lupus import DISCLAIMER, __version__
 from lupus.store import Database
 from lupus.web.deps import AppState
 from lupus.web.errors import install_error_handlers
+from lupus.web.fastpath import FastSummaries, SummaryFastPath
 from lupus.web.pages import mount_pages
 from lupus.web.routers import (
     alerts,
@@ -31,7 +33,7 @@ from lupus.web.routers import (
 )
 from lupus.web.settings import Settings, load_settings
 
-__all__ = ["create_app"]
+__all__ = ["create_app", "create_served_app", "warm_up"]
 
 
 def _today() -> dt.date:
@@ -56,8 +58,11 @@ def create_app(
         version=__version__,
         description=DISCLAIMER,
     )
-    app.state.lupus = AppState(settings=settings, db=db, today=today)
+    state = AppState(settings=settings, db=db, today=today)
+    app.state.lupus = state
     install_error_handlers(app)
+    if db.backend == "postgresql":  # the summary's one-statement read (lupus.web.fastpath)
+        app.add_middleware(SummaryFastPath, summaries=FastSummaries(state))
     for module in (
         auth,
         patients,
@@ -73,4 +78,20 @@ def create_app(
     ):
         app.include_router(module.router)
     mount_pages(app)  # server-rendered pages under /ui (lupus.web.pages)
+    return app
+
+
+def warm_up() -> None:
+    """Once per server process, in the background: import the FHIR models
+    (``lupus.interop.fhir.warm_up``), so that the first import does not wait for them."""
+    from lupus.interop.fhir import warm_up as fhir_warm_up
+
+    threading.Thread(target=fhir_warm_up, name="lupus-warm-up", daemon=True).start()
+
+
+def create_served_app() -> FastAPI:
+    """The app as each ``lupus serve --workers N`` process runs it: :func:`create_app` from
+    the environment, then :func:`warm_up`."""
+    app = create_app()
+    warm_up()
     return app

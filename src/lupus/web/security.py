@@ -8,7 +8,7 @@ import jwt
 
 from lupus.store import Actor
 
-__all__ = ["ALGORITHM", "AuthenticationError", "create_token", "read_token"]
+__all__ = ["ALGORITHM", "AuthenticationError", "create_token", "read_token", "read_token_expiry"]
 
 ALGORITHM = "HS256"
 
@@ -30,6 +30,12 @@ def create_token(actor: Actor, *, secret: str, minutes: int) -> str:
 
 
 def read_token(token: str, *, secret: str) -> Actor:
+    return read_token_expiry(token, secret=secret)[0]
+
+
+def read_token_expiry(token: str, *, secret: str) -> tuple[Actor, float]:
+    """The token's actor and its expiry (POSIX seconds); AuthenticationError if it is
+    missing claims, forged or expired."""
     try:
         claims = jwt.decode(
             token, secret, algorithms=[ALGORITHM], options={"require": ["sub", "role", "exp"]}
@@ -43,4 +49,4 @@ def read_token(token: str, *, secret: str) -> Actor:
         or not (pid is None or isinstance(pid, str))
     ):
         raise AuthenticationError("invalid token claims")
-    return Actor(sub, role, pid)
+    return Actor(sub, role, pid), float(claims["exp"])

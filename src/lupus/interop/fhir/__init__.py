@@ -15,6 +15,7 @@ from lupus.interop.fhir.import_bundle import SUPPORTED as SUPPORTED
 from lupus.interop.fhir.import_bundle import apply_bundle as apply_bundle
 from lupus.interop.fhir.import_bundle import import_bundle as import_bundle
 from lupus.interop.fhir.import_bundle import read_bundle as read_bundle
+from lupus.interop.fhir.import_bundle import warm_up as warm_up
 
 __all__ = [
     "FhirError",
@@ -30,4 +31,5 @@ __all__ = [
     "resource_of",
     "resources_of",
     "searchset",
+    "warm_up",
 ]

@@ -73,7 +73,15 @@ from lupus.interop.fhir.codes import (
 from lupus.interop.fhir.errors import FhirImportError, Issue
 from lupus.store import Clinic, Repository, record_event
 
-__all__ = ["SUPPORTED", "BundleImport", "Pending", "apply_bundle", "import_bundle", "read_bundle"]
+__all__ = [
+    "SUPPORTED",
+    "BundleImport",
+    "Pending",
+    "apply_bundle",
+    "import_bundle",
+    "read_bundle",
+    "warm_up",
+]
 
 SUPPORTED = (
     "Patient",
@@ -241,6 +249,13 @@ class _Reader:
                 self.result.external_patients.setdefault(ident, []).append(where)
             return ident
         raise _Problem(where, f"reference {reference!r}; allowed: {wanted}/ID or a bundle fullUrl")
+
+
+def warm_up() -> None:
+    """Import the R4B model of every supported type (a server calls this once at start, so
+    that its first bundle does not wait for the imports)."""
+    for rtype in SUPPORTED:
+        get_fhir_model_class(rtype)
 
 
 def read_bundle(bundle: Any) -> BundleImport:
@@ -620,6 +635,7 @@ def apply_bundle(result: BundleImport, clinic: Clinic) -> dict[str, Any]:
     ]
     if issues:
         raise FhirImportError(issues)
+    repo.lock_patients(stored)  # every stored patient this bundle writes to, in id order
     statuses: dict[int, str] = {}
     new_patients: list[Patient] = []
     by_kind: dict[str, list[Any]] = {}
@@ -643,14 +659,17 @@ def apply_bundle(result: BundleImport, clinic: Clinic) -> dict[str, Any]:
     for p in result.pending:
         if p.kind != "patient":
             grouped.setdefault(p.patient_id, {}).setdefault(p.kind, []).append(p.value)
+    histories = []
     for patient in new_patients:  # their whole record is in the bundle: no need to read it
         records = grouped.get(patient.id, {})
-        history = PatientHistory(
-            patient,
-            plans=tuple(records.pop("plan", [])),
-            **{kind: tuple(values) for kind, values in records.items()},
+        histories.append(
+            PatientHistory(
+                patient,
+                plans=tuple(records.pop("plan", [])),
+                **{kind: tuple(values) for kind, values in records.items()},
+            )
         )
-        clinic.refresh_alerts(patient.id, history, new_patient=True)
+    clinic.refresh_new_patients(histories)  # alerts and stored summaries
     for pid in sorted({p.patient_id for p in result.pending} - fresh):
         clinic.refresh_alerts(pid)
     record_event(

@@ -1,9 +1,13 @@
 """``GET /api/patients/{id}/summary``: disease state, alerts, next doses, monitoring due and
 adherence in one document.
 
-The busiest read of the service, so it takes one thread-pool hand-off per request: the
-transaction, the audited read and the serialisation all run in one worker thread (through the
-shared ``ClinicDep`` a request would hop threads for the session, the route and the commit).
+The busiest read of the service. On PostgreSQL most requests never reach this route: the
+middleware in ``lupus.web.fastpath`` answers them from the stored summary in one statement.
+This route answers the rest (and every request on SQLite), and is what the OpenAPI schema
+documents: one thread-pool hand-off per request, in which the transaction, the audited read
+of the stored summary (or its computation and storage when it is missing or of an earlier
+day) run (through the shared ``ClinicDep`` a request would hop threads for the session, the
+route and the commit).
 """
 
 from __future__ import annotations
@@ -51,9 +55,9 @@ def _threads() -> anyio.CapacityLimiter:
 
 
 def _summary_json(state: AppState, user: Actor, patient_id: str) -> str:
-    """The summary in one transaction (committed here: the read is audited), validated once
-    and serialised by pydantic-core (returning the model would make FastAPI dump it to a
-    dict, validate it again and serialise it a second time)."""
+    """The summary's JSON text in one transaction (committed here: the read is audited): the
+    stored document when it is current (``Clinic.summary_json``), else computed and stored.
+    Serialised once by pydantic-core when computed (returning the model would make FastAPI
+    validate and serialise it again)."""
     with state.db.transaction() as conn:
-        summary = Clinic(Repository(conn, user), today=state.today).summary(patient_id)
-        return SummaryPublic.model_validate(summary).model_dump_json()
+        return Clinic(Repository(conn, user), today=state.today).summary_json(patient_id)

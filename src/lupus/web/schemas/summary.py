@@ -6,54 +6,39 @@ from typing import Any
 
 from pydantic import BaseModel
 
-__all__ = ["AlertPublic", "CohortPublic", "SledaiPublic", "StatePublic", "SummaryPublic"]
+from lupus.store.summary import AlertPublic, SledaiPublic, StatePublic, SummaryPublic
+
+__all__ = [
+    "AlertPublic",
+    "CohortPublic",
+    "SledaiPublic",
+    "StatePublic",
+    "SummaryPublic",
+    "SuppressionPublic",
+]
 
 
-class SledaiPublic(BaseModel):
-    score: int | None
-    date: str | None
+class SuppressionPublic(BaseModel):
+    """The small-cell suppression applied (``lupus.store.suppression``)."""
 
-
-class StatePublic(BaseModel):
-    sledai_2k: SledaiPublic
-    lldas: bool | None
-    doris: bool | None
-
-
-class AlertPublic(BaseModel):
-    id: str
-    code: str
-    severity: str
-    message: str
+    rule: str
     source: str
-    status: str
-    date: str
-    raised_at: str
-    acknowledged_by: str | None
-    acknowledged_at: str | None
-    resolved_by: str | None
-    resolved_at: str | None
-
-
-class SummaryPublic(BaseModel):
-    patient_id: str
-    disease_state: StatePublic
-    alerts: list[AlertPublic]
-    next_administrations: list[dict[str, Any]]
-    monitoring_due: list[dict[str, Any]]
-    adherence: float | None
+    min_cell: int
+    suppressed: list[str]
 
 
 class CohortPublic(BaseModel):
-    """De-identified aggregates: counts and proportions only."""
+    """De-identified aggregates: counts and proportions only. Counts from 1 to 10, and the
+    values they could be recomputed from, are ``null`` (small-cell suppression)."""
 
-    patients: int
-    synthetic_patients: int
-    by_therapy: dict[str, int]
-    sledai_2k_bands: dict[str, int]
-    lldas: dict[str, int]
-    doris: dict[str, int]
+    patients: int | None
+    synthetic_patients: int | None
+    by_therapy: dict[str, int | None]
+    sledai_2k_bands: dict[str, int | None]
+    lldas: dict[str, int | None]
+    doris: dict[str, int | None]
     adherence: dict[str, Any]
     adherence_by_therapy: dict[str, dict[str, Any]]
-    plan_changes: dict[str, int]
-    current_plans: int
+    plan_changes: dict[str, int | None]
+    current_plans: int | None
+    suppression: SuppressionPublic

@@ -1,0 +1,182 @@
+"""The fast path of ``GET /api/patients/{id}/summary`` on PostgreSQL (the busiest read).
+
+A pure ASGI middleware in front of the FastAPI app. For a ``GET`` of the summary path with a
+valid bearer token of a user who may read that patient, it runs ONE statement on an async
+psycopg connection (autocommit, prepared on first use): the stored summary if it is current
+for today, and the audit row of the read, inserted by the same statement only when the
+summary is there (``lupus.store.repository.FRESH_SUMMARY_SQL``; HIPAA 45 CFR 164.312(b): every
+read of a patient's data is recorded). It sends the stored JSON text as it is: no routing,
+dependency injection, thread hand-off, validation or serialisation per request.
+
+Everything else goes on to the FastAPI route, which answers exactly as before and is what the
+OpenAPI schema documents: no or a bad token (401), a role or patient that may not read the
+record (403), an unknown patient (404), a summary missing or stale (it is computed, stored and
+returned), a database error. The fast path never writes anything but the audit row of a read
+it answers, so handing a request on cannot record a read twice.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import re
+import time
+from collections import OrderedDict
+from collections.abc import Awaitable, Callable, MutableMapping
+from typing import Any
+
+import psycopg
+
+from lupus.store import Actor
+from lupus.store.repository import FRESH_SUMMARY_SQL
+from lupus.web.deps import AppState
+from lupus.web.permissions import can_read_patient
+from lupus.web.security import AuthenticationError, read_token_expiry
+
+__all__ = ["POOL_SIZE", "FastSummaries", "SummaryFastPath"]
+
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+
+_PATH = re.compile(r"/api/patients/([^/]+)/summary")
+
+# Connections per worker process for the fast path. Each request holds one for a single
+# statement (its commit included). 4 was too few (about 900 requests/s: requests queued for
+# a connection while commits waited for the disk); 8, 16 and 25 measured alike within the
+# noise of the shared machine (benchmarks/bench_service.py, docs/benchmarks.md).
+POOL_SIZE = 8
+# Verified tokens remembered per worker (the signature is checked once per token; the expiry
+# on every use).
+TOKEN_CACHE = 4096
+
+
+class _Pool:
+    """A few async connections of one event loop, opened on first use."""
+
+    def __init__(self, conninfo: str, size: int) -> None:
+        self.conninfo = conninfo
+        self.loop = asyncio.get_running_loop()
+        self.free: asyncio.Queue[psycopg.AsyncConnection[Any] | None] = asyncio.Queue()
+        for _ in range(size):
+            self.free.put_nowait(None)
+        self.opened: set[psycopg.AsyncConnection[Any]] = set()
+
+    async def fetch(self, params: dict[str, Any]) -> str | None:
+        conn = await self.free.get()
+        try:
+            if conn is None or conn.closed:
+                conn = await psycopg.AsyncConnection.connect(
+                    self.conninfo, autocommit=True, prepare_threshold=0
+                )
+                self.opened.add(conn)
+            cursor = await conn.execute(FRESH_SUMMARY_SQL, params)
+            row = await cursor.fetchone()
+        except BaseException:
+            if conn is not None:  # its state is unknown: drop it
+                self._finish(conn)
+                conn = None
+            raise
+        finally:
+            self.free.put_nowait(conn)
+        return None if row is None else str(row[0])
+
+    def _finish(self, conn: psycopg.AsyncConnection[Any]) -> None:
+        conn.pgconn.finish()  # closes the socket without the event loop
+        self.opened.discard(conn)
+
+    def close(self) -> None:
+        for conn in list(self.opened):
+            self._finish(conn)
+
+
+class FastSummaries:
+    """Token check and the one-statement audited read, shared by one app's middleware."""
+
+    def __init__(self, state: AppState, *, pool_size: int = POOL_SIZE) -> None:
+        self.state = state
+        self.secret = state.settings.secret_key.get_secret_value()
+        self.pool_size = pool_size
+        self.tokens: OrderedDict[bytes, tuple[Actor, float]] = OrderedDict()
+        self.pool: _Pool | None = None
+        state.db.on_dispose(self.close)
+
+    def actor(self, scope: Scope) -> Actor | None:
+        """The user of a valid ``Authorization: Bearer`` token, else ``None``."""
+        value = next((v for k, v in scope["headers"] if k == b"authorization"), None)
+        if value is None:
+            return None
+        scheme, _, token = value.partition(b" ")
+        if scheme.lower() != b"bearer" or not token:
+            return None
+        known = self.tokens.get(token)
+        if known is not None and time.time() < known[1]:
+            return known[0]
+        try:
+            actor, expires = read_token_expiry(token.decode("latin-1"), secret=self.secret)
+        except AuthenticationError:
+            return None
+        self.tokens[token] = (actor, expires)
+        if len(self.tokens) > TOKEN_CACHE:
+            self.tokens.popitem(last=False)
+        return actor
+
+    async def body(self, scope: Scope, patient_id: str) -> bytes | None:
+        """The stored summary's JSON bytes with its audit row committed, or ``None`` to let
+        the FastAPI route answer."""
+        user = self.actor(scope)
+        if user is None or not can_read_patient(user, patient_id):
+            return None
+        loop = asyncio.get_running_loop()
+        if self.pool is None or self.pool.loop is not loop:
+            if self.pool is not None:
+                self.pool.close()
+            self.pool = _Pool(self.state.db.libpq_url(), self.pool_size)
+        try:
+            text = await self.pool.fetch(
+                {
+                    "pid": patient_id,
+                    "day": self.state.today(),
+                    "at": dt.datetime.now(dt.UTC),
+                    "actor": user.username,
+                    "role": user.role,
+                }
+            )
+        except psycopg.Error:
+            return None  # the route answers (and reports) it
+        return None if text is None else text.encode()
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.close()
+            self.pool = None
+
+
+class SummaryFastPath:
+    """ASGI middleware: answers the summaries it can (see the module), passes on the rest."""
+
+    def __init__(self, app: ASGIApp, *, summaries: FastSummaries) -> None:
+        self.app = app
+        self.summaries = summaries
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["method"] == "GET":
+            match = _PATH.fullmatch(scope["path"])
+            if match is not None:
+                body = await self.summaries.body(scope, match.group(1))
+                if body is not None:
+                    await send(
+                        {
+                            "type": "http.response.start",
+                            "status": 200,
+                            "headers": [
+                                (b"content-type", b"application/json"),
+                                (b"content-length", str(len(body)).encode()),
+                            ],
+                        }
+                    )
+                    await send({"type": "http.response.body", "body": body})
+                    return
+        await self.app(scope, receive, send)
