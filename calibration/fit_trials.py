@@ -16,10 +16,10 @@ committed values or ``--start`` values. Usage::
     .venv/bin/python calibration/fit_trials.py [--patients-per-arm 150] [--sweeps 2] [--step 0.2]
         [--trace calibration/fit_result.json]
 
-The committed calibration came from two stages, each starting from the file the previous wrote:
-``--patients-per-arm 150 --sweeps 2 --step 0.15 --trace calibration/fit_result_stage1.json``
-(48 evaluations) then ``--patients-per-arm 500 --sweeps 1 --step 0.08 --trace
-calibration/fit_result_stage2.json`` (26 evaluations).
+The committed calibration (session 2) came from two stages, each starting from the file the
+previous wrote: ``--patients-per-arm 300 --sweeps 2 --step 0.1 --trace
+calibration/fit_result_stage1.json`` then ``--patients-per-arm 600 --sweeps 1 --step 0.05 --trace
+calibration/fit_result_stage2.json --only <19 parameters, listed in docs/trials.md>``.
 
 Writes ``src/lupus/simulation/trial/data/calibrated.toml`` (the committed calibration read by the
 engine) and the trace (every evaluation and the final fit).
@@ -211,8 +211,20 @@ def main(argv: list[str] | None = None) -> int:
         metavar="NAME=VALUE",
         help="starting values that replace the committed ones (e.g. after a model change)",
     )
+    parser.add_argument(
+        "--only",
+        default="",
+        metavar="NAME,NAME",
+        help="fit only these parameters (the others keep their committed values)",
+    )
     args = parser.parse_args(argv)
     names = list(SPACE)
+    if args.only:
+        chosen = [k.strip() for k in args.only.split(",") if k.strip()]
+        unknown = [k for k in chosen if k not in SPACE]
+        if unknown:
+            parser.error(f"--only: not fitted parameters: {unknown}")
+        names = chosen
     lower = np.array([SPACE[k][1] for k in names])
     upper = np.array([SPACE[k][2] for k in names])
     start = _current()
@@ -229,9 +241,10 @@ def main(argv: list[str] | None = None) -> int:
     with ProcessPoolExecutor(max_workers=args.workers) as pool:
 
         def loss(u: np.ndarray) -> float:
-            values = {
-                k: float(lower[i] + u[i] * (upper[i] - lower[i])) for i, k in enumerate(names)
-            }
+            values = dict(start)  # parameters left out by --only keep their start values
+            values.update(
+                {k: float(lower[i] + u[i] * (upper[i] - lower[i])) for i, k in enumerate(names)}
+            )
             total, terms, _ = evaluate(values, args.patients_per_arm, args.seed, pool)
             trace.append({"values": values, "loss": total, "terms": dict(terms)})
             if total < best["loss"]:
