@@ -145,11 +145,11 @@ def test_the_openapi_schema_documents_the_summary_model(api: Api) -> None:
     }
 
 
+@pytest.mark.parametrize("api", ["postgresql"], indirect=True)  # the fast path is PostgreSQL only
 def test_the_fast_path_answers_a_current_summary_in_one_statement(api: Api) -> None:
     """On PostgreSQL the middleware itself answers (stored body, audit row committed); it
     hands on (``None``) a stale or missing summary and a token it cannot accept."""
-    if api.db.backend != "postgresql":
-        pytest.skip("the one-statement fast path is PostgreSQL only")
+    assert api.db.backend == "postgresql"
     pid = api.new_patient()
     body = api.call("GET", f"/api/patients/{pid}/summary", "dr").content
     settings = Settings(env="development", database_url=None)
