@@ -245,6 +245,16 @@ def cpu_seconds(root: int) -> float:
     return total
 
 
+def commits(uri: str) -> int:
+    """Transactions committed so far in the ``bench`` database (pg_stat_database)."""
+    with psycopg.connect(uri, autocommit=True) as conn:
+        conn.execute("SELECT pg_stat_clear_snapshot()")
+        row = conn.execute(
+            "SELECT xact_commit FROM pg_stat_database WHERE datname = 'bench'"
+        ).fetchone()
+    return int(row[0]) if row else 0
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--patients", type=int, default=1000)
@@ -324,6 +334,7 @@ def main() -> None:
             for e in r.json()["entry"]
             if e["response"]["location"].startswith("Patient/")
         ]
+        commits0 = commits(server.get_uri())
         server_cpu0, pg_cpu0 = cpu_seconds(proc.pid), cpu_seconds(postmaster)
         cpu0 = time.process_time()
         children0 = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -345,6 +356,7 @@ def main() -> None:
             p99_s = latencies[int(0.99 * (len(latencies) - 1))]
         server_cpu_s = cpu_seconds(proc.pid) - server_cpu0
         pg_cpu_s = cpu_seconds(postmaster) - pg_cpu0
+        n_commits = commits(server.get_uri()) - commits0
     finally:
         proc.terminate()
         proc.wait(timeout=30)
@@ -367,6 +379,9 @@ def main() -> None:
             "p50_ms": round(1000 * p50_s, 1),
             "p99_ms": round(1000 * p99_s, 1),
             "target_p99_ms": 50,
+            # transactions committed in the bench database per summary request (the fast path
+            # answers the requests waiting in a worker with one statement and one commit)
+            "commits_per_request": round(n_commits / max(1, n_requests), 3),
             # CPU per request of the load generator (it shares the cores with the server), the
             # server's worker processes and PostgreSQL
             "cpu_ms_per_request": {

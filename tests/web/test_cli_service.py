@@ -153,3 +153,83 @@ def test_the_roles_in_the_users_help_are_the_stores() -> None:
     from lupus.store import ROLES
 
     assert CLI_ROLES == ROLES
+
+
+def _free_port() -> int:
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    port = int(sock.getsockname()[1])
+    sock.close()
+    return port
+
+
+def test_serve_workers_each_listen_and_stop_together(tmp_path: Path) -> None:
+    """``lupus serve --workers 2`` on PostgreSQL: two worker processes, each with its own
+    listening socket on the one port (``lupus.web.workers``); both answer; SIGTERM stops the
+    parent and every worker; a port already in use is a usage error naming the option."""
+    from tests.store.databases import fresh_database
+
+    with fresh_database("postgresql", tmp_path) as db:
+        port = _free_port()
+        env = dict(
+            os.environ,
+            LUPUS_ENV="production",
+            LUPUS_SECRET_KEY="x" * 40,
+            LUPUS_DATABASE_URL=db.url.render_as_string(hide_password=False),
+        )
+        args = [sys.executable, "-m", "lupus.cli", "serve", "--port", str(port), "--workers", "2"]
+        proc = subprocess.Popen(args, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        workers: set[int] = set()
+        try:
+            deadline = time.monotonic() + 90
+            while len(workers) < 2:
+                assert time.monotonic() < deadline and proc.poll() is None
+                try:  # a new connection each time: the kernel spreads them over the sockets
+                    r = httpx.get(f"http://127.0.0.1:{port}/openapi.json", timeout=5)
+                    assert r.status_code == 200
+                except httpx.TransportError:
+                    time.sleep(0.2)
+                    continue
+                workers = _listening_pids(port)
+                time.sleep(0.1)
+            assert len(workers) == 2 and proc.pid not in workers
+            taken = subprocess.run(args, env=env, capture_output=True, text=True, timeout=60)
+            assert taken.returncode == 2
+            assert "--port" in taken.stderr and str(port) in taken.stderr
+        finally:
+            proc.terminate()
+            proc.wait(timeout=30)
+            assert proc.stderr is not None
+            proc.stderr.close()
+        for pid in workers:
+            assert not Path(f"/proc/{pid}").exists() or _zombie(pid)
+
+
+def _listening_pids(port: int) -> set[int]:
+    """Processes holding a listening TCP socket on ``port`` (Linux /proc)."""
+    inodes = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        if not Path(table).exists():
+            continue
+        for line in Path(table).read_text().splitlines()[1:]:
+            fields = line.split()
+            if fields[3] == "0A" and int(fields[1].rsplit(":", 1)[1], 16) == port:
+                inodes.add(fields[9])
+    pids = set()
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit():
+            continue
+        try:
+            links = {os.readlink(fd) for fd in (proc / "fd").iterdir()}
+        except OSError:
+            continue
+        if any(f"socket:[{inode}]" in links for inode in inodes):
+            pids.add(int(proc.name))
+    return pids
+
+
+def _zombie(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().split(") ", 1)[1].startswith("Z")
+    except OSError:
+        return True

@@ -181,3 +181,62 @@ def test_the_fast_path_answers_a_current_summary_in_one_statement(api: Api) -> N
     finally:
         stale.close()
     assert len(reads(api, pid)) == 2
+
+
+@pytest.mark.parametrize("api", ["postgresql"], indirect=True)  # the fast path is PostgreSQL only
+def test_concurrent_fast_reads_share_one_statement_and_each_is_audited(api: Api) -> None:
+    """With one connection, requests that arrive while it is busy are answered together by
+    the next statement: every one gets its own patient's body (or ``None``) and its own audit
+    row, duplicates and a missing summary included."""
+    first, second = api.new_patient(), api.new_patient()
+    bodies = {
+        pid: api.call("GET", f"/api/patients/{pid}/summary", "dr").content
+        for pid in (first, second)
+    }
+    settings = Settings(env="development", database_url=None)
+    fast = FastSummaries(AppState(settings=settings, db=api.db, today=lambda: TODAY), pool_size=1)
+    header = api.as_("nurse")["Authorization"].encode()
+    scope = {"type": "http", "method": "GET", "headers": [(b"authorization", header)]}
+    asked = [first, second, "nobody", first, second, first]
+
+    async def run() -> tuple[list[bytes | None], int]:
+        answers = await asyncio.gather(*(fast.body(scope, pid) for pid in asked))
+        assert fast.pool is not None
+        return list(answers), len(fast.pool.opened)
+
+    try:
+        answers, connections = asyncio.run(run())
+    finally:
+        fast.close()
+    assert answers == [bodies.get(pid) for pid in asked]
+    assert connections == 1
+    assert reads(api, first) == [("dr", "patient", first)] + [("nurse", "patient", first)] * 3
+    assert reads(api, second) == [("dr", "patient", second)] + [("nurse", "patient", second)] * 2
+    assert reads(api, "nobody") == []
+
+
+@pytest.mark.parametrize("api", ["postgresql"], indirect=True)  # the fast path is PostgreSQL only
+def test_a_failed_batch_hands_every_request_on_to_the_route(api: Api) -> None:
+    """When the batch's statement cannot run (here: the connection cannot be opened), every
+    request of the batch gets ``None`` (the FastAPI route answers it) and nothing hangs."""
+    pid = api.new_patient()
+    api.call("GET", f"/api/patients/{pid}/summary", "dr")
+    settings = Settings(env="development", database_url=None)
+    fast = FastSummaries(AppState(settings=settings, db=api.db, today=lambda: TODAY), pool_size=1)
+    header = api.as_("dr")["Authorization"].encode()
+    scope = {"type": "http", "method": "GET", "headers": [(b"authorization", header)]}
+
+    async def run() -> list[bytes | None]:
+        await fast.body(scope, pid)  # opens the pool
+        assert fast.pool is not None
+        fast.pool.close()
+        fast.pool.conninfo = "host=/nonexistent-socket-folder dbname=none connect_timeout=2"
+        return list(
+            await asyncio.wait_for(asyncio.gather(*(fast.body(scope, pid) for _ in range(4))), 30)
+        )
+
+    try:
+        assert asyncio.run(run()) == [None] * 4
+    finally:
+        fast.close()
+    assert len(reads(api, pid)) == 2  # the route's first read and the first fast read only

@@ -71,8 +71,19 @@ def serve(
 
         warm_up()
         uvicorn.run(app, host=host, port=port, log_level="info", access_log=access_log)
-    else:  # each worker builds its own app (migrations are already applied above)
-        database.dispose()
+        return
+    # each worker builds its own app (migrations are already applied above)
+    database.dispose()
+    from lupus.web.workers import WorkerStartError, reuse_port_supported, run_workers
+
+    if reuse_port_supported():  # one listening socket per worker (lupus.web.workers)
+        try:
+            run_workers(host, port, workers, access_log=access_log)
+        except OSError as error:
+            fail(f"option '--port': cannot listen on {host}:{port} ({error.strerror})")
+        except WorkerStartError as error:
+            fail(f"option '--workers': {error}")
+    else:
         uvicorn.run(
             "lupus.web.main:create_served_app",
             factory=True,

@@ -230,6 +230,21 @@ FRESH_SUMMARY_SQL = (
     "outcome) SELECT %(at)s, %(actor)s, %(role)s, 'read', 'patient', %(pid)s, %(pid)s, 'success' "
     "FROM s) SELECT body FROM s"
 )
+# The same read for a batch of requests (the web fast path, PostgreSQL): one statement and one
+# commit answer every request waiting in a worker, each with its own audit row (request i of
+# the arrays -> row i of the answer; a request whose summary is missing or stale gets no row
+# and no audit row). Batching commits is the application's group commit: each answer is still
+# sent only after its audit row is durable (HIPAA 45 CFR 164.312(b)).
+FRESH_SUMMARIES_SQL = (
+    "WITH r AS (SELECT * FROM unnest(%(pid)s::varchar[], %(day)s::date[], "
+    "%(at)s::timestamptz[], %(actor)s::varchar[], %(role)s::varchar[]) "
+    "WITH ORDINALITY AS r(pid, day, at, actor, role, i)), "
+    "s AS (SELECT r.i, r.pid, r.at, r.actor, r.role, p.body FROM r JOIN patient_summary p "
+    "ON p.patient_id = r.pid AND p.as_of = r.day), "
+    "a AS (INSERT INTO audit_log (at, actor, role, action, entity, entity_id, patient_id, "
+    "outcome) SELECT at, actor, role, 'read', 'patient', pid, pid, 'success' FROM s ORDER BY i) "
+    "SELECT i, body FROM s"
+)
 _FRESH_SUMMARY = text(
     FRESH_SUMMARY_SQL.replace("%(pid)s", ":pid")
     .replace("%(day)s", ":day")

@@ -1,12 +1,14 @@
 """The fast path of ``GET /api/patients/{id}/summary`` on PostgreSQL (the busiest read).
 
 A pure ASGI middleware in front of the FastAPI app. For a ``GET`` of the summary path with a
-valid bearer token of a user who may read that patient, it runs ONE statement on an async
+valid bearer token of a user who may read that patient, it runs one statement on an async
 psycopg connection (autocommit, prepared on first use): the stored summary if it is current
 for today, and the audit row of the read, inserted by the same statement only when the
-summary is there (``lupus.store.repository.FRESH_SUMMARY_SQL``; HIPAA 45 CFR 164.312(b): every
-read of a patient's data is recorded). It sends the stored JSON text as it is: no routing,
-dependency injection, thread hand-off, validation or serialisation per request.
+summary is there (``lupus.store.repository.FRESH_SUMMARIES_SQL``; HIPAA 45 CFR 164.312(b):
+every read of a patient's data is recorded). Requests that arrive while the connections are
+busy share the next statement and its commit (application-level group commit; each answer
+still leaves only after its audit row is committed). It sends the stored JSON text as it is:
+no routing, dependency injection, thread hand-off, validation or serialisation per request.
 
 Everything else goes on to the FastAPI route, which answers exactly as before and is what the
 OpenAPI schema documents: no or a bad token (401), a role or patient that may not read the
@@ -28,7 +30,7 @@ from typing import Any
 import psycopg
 
 from lupus.store import Actor
-from lupus.store.repository import FRESH_SUMMARY_SQL
+from lupus.store.repository import FRESH_SUMMARIES_SQL
 from lupus.web.deps import AppState
 from lupus.web.permissions import can_read_patient
 from lupus.web.security import AuthenticationError, read_token_expiry
@@ -54,7 +56,14 @@ TOKEN_CACHE = 4096
 
 
 class _Pool:
-    """A few async connections of one event loop, opened on first use."""
+    """A few async connections of one event loop, opened on first use, that answer the
+    waiting requests in batches.
+
+    A request joins the queue, then waits for a free connection; the request that gets one
+    takes every request still queued and answers them all with one statement
+    (``FRESH_SUMMARIES_SQL``) and one commit. A request whose batch another request took gives
+    its connection straight back and waits for its answer. So under load the batches grow and
+    the commits (each one a WAL flush) stay few; alone, a request is a batch of one."""
 
     def __init__(self, conninfo: str, size: int) -> None:
         self.conninfo = conninfo
@@ -63,25 +72,56 @@ class _Pool:
         for _ in range(size):
             self.free.put_nowait(None)
         self.opened: set[psycopg.AsyncConnection[Any]] = set()
+        self.queued: list[tuple[dict[str, Any], asyncio.Future[str | None]]] = []
 
     async def fetch(self, params: dict[str, Any]) -> str | None:
+        answer: asyncio.Future[str | None] = self.loop.create_future()
+        self.queued.append((params, answer))
         conn = await self.free.get()
+        try:
+            if self.queued:
+                batch, self.queued = self.queued, []
+                conn = await self._answer(conn, batch)
+        finally:
+            self.free.put_nowait(conn)
+        return await answer
+
+    async def _answer(
+        self,
+        conn: psycopg.AsyncConnection[Any] | None,
+        batch: list[tuple[dict[str, Any], asyncio.Future[str | None]]],
+    ) -> psycopg.AsyncConnection[Any] | None:
+        """Answer every request of ``batch``; returns the connection to put back (``None``
+        if it was dropped). Every answer is settled, whatever happens."""
         try:
             if conn is None or conn.closed:
                 conn = await psycopg.AsyncConnection.connect(
                     self.conninfo, autocommit=True, prepare_threshold=0
                 )
                 self.opened.add(conn)
-            cursor = await conn.execute(FRESH_SUMMARY_SQL, params)
-            row = await cursor.fetchone()
-        except BaseException:
+            arrays = {key: [p[key] for p, _ in batch] for key in batch[0][0]}
+            cursor = await conn.execute(FRESH_SUMMARIES_SQL, arrays)
+            rows = await cursor.fetchall()
+        except BaseException as error:
             if conn is not None:  # its state is unknown: drop it
                 self._finish(conn)
                 conn = None
-            raise
-        finally:
-            self.free.put_nowait(conn)
-        return None if row is None else str(row[0])
+            failure = (
+                error
+                if isinstance(error, Exception)
+                else psycopg.OperationalError("the batch's statement was interrupted")
+            )
+            for _, answer in batch:
+                if not answer.done():
+                    answer.set_exception(failure)
+            if not isinstance(error, Exception):
+                raise
+            return conn
+        bodies = {int(i): str(body) for i, body in rows}
+        for i, (_, answer) in enumerate(batch, start=1):
+            if not answer.done():
+                answer.set_result(bodies.get(i))
+        return conn
 
     def _finish(self, conn: psycopg.AsyncConnection[Any]) -> None:
         conn.pgconn.finish()  # closes the socket without the event loop

@@ -7,10 +7,12 @@ here beside the JSON routers; they share the same dependencies and error handlin
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import threading
 from collections.abc import Callable
 
 from fastapi import FastAPI
+from starlette.types import Receive, Scope, Send
 
 from lupus import DISCLAIMER, __version__
 from lupus.store import Database
@@ -33,7 +35,25 @@ from lupus.web.routers import (
 )
 from lupus.web.settings import Settings, load_settings
 
-__all__ = ["create_app", "create_served_app", "warm_up"]
+__all__ = ["CareApp", "create_app", "create_served_app", "warm_up"]
+
+
+class CareApp(FastAPI):
+    """The FastAPI app, with the summary fast path (``lupus.web.fastpath``, PostgreSQL) in
+    front of its whole middleware stack: the fast path answers from the outermost call, and
+    everything it hands on goes through the stack as usual (:meth:`serve`)."""
+
+    fast_path: SummaryFastPath | None = None
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if self.fast_path is not None:
+            await self.fast_path(scope, receive, send)
+        else:
+            await super().__call__(scope, receive, send)
+
+    async def serve(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """The app without the fast path."""
+        await super().__call__(scope, receive, send)
 
 
 def _today() -> dt.date:
@@ -53,7 +73,7 @@ def create_app(
     db = database or Database(settings.database_url)
     if migrate:
         db.migrate()
-    app = FastAPI(
+    app = CareApp(
         title="lupus-immunotherapy care service",
         version=__version__,
         description=DISCLAIMER,
@@ -62,7 +82,7 @@ def create_app(
     app.state.lupus = state
     install_error_handlers(app)
     if db.backend == "postgresql":  # the summary's one-statement read (lupus.web.fastpath)
-        app.add_middleware(SummaryFastPath, summaries=FastSummaries(state))
+        app.fast_path = SummaryFastPath(app.serve, summaries=FastSummaries(state))
     for module in (
         auth,
         patients,
@@ -81,12 +101,23 @@ def create_app(
     return app
 
 
-def warm_up() -> None:
-    """Once per server process, in the background: import the FHIR models
-    (``lupus.interop.fhir.warm_up``), so that the first import does not wait for them."""
+def _warm_up_and_freeze() -> None:
     from lupus.interop.fhir import warm_up as fhir_warm_up
 
-    threading.Thread(target=fhir_warm_up, name="lupus-warm-up", daemon=True).start()
+    fhir_warm_up()
+    # Everything built so far (modules, FHIR and API models, the app) lives as long as the
+    # process: move it out of the cyclic garbage collector's reach. Measured: without this a
+    # full (generation 2) collection walked all of it and paused a worker for 70-130 ms, a
+    # few times in a 20-second load run (benchmarks/bench_service.py, docs/benchmarks.md).
+    gc.collect()
+    gc.freeze()
+
+
+def warm_up() -> None:
+    """Once per server process, in the background: import the FHIR models
+    (``lupus.interop.fhir.warm_up``), so that the first import does not wait for them, then
+    freeze the start-up objects out of the garbage collector (``gc.freeze``)."""
+    threading.Thread(target=_warm_up_and_freeze, name="lupus-warm-up", daemon=True).start()
 
 
 def create_served_app() -> FastAPI:
