@@ -45,10 +45,10 @@ ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 _PATH = re.compile(r"/api/patients/([^/]+)/summary")
 
-# Connections per worker process for the fast path. Each request holds one for a single
-# statement (its commit included). 4 was too few (about 900 requests/s: requests queued for
-# a connection while commits waited for the disk); 8, 16 and 25 measured alike within the
-# noise of the shared machine (benchmarks/bench_service.py, docs/benchmarks.md).
+# Connections per worker process for the fast path; each answers a batch of waiting requests
+# with one statement and one commit. Measured on the idle 2-core machine (docs/benchmarks.md):
+# 2 and 4 gave a worse 99th percentile than 8 (fewer statements in flight while commits wait
+# for the disk); 16 and 25 no better than 8.
 POOL_SIZE = 8
 # Verified tokens remembered per worker (the signature is checked once per token; the expiry
 # on every use).
