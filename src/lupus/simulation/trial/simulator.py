@@ -92,6 +92,28 @@ class _Patients:
     flare_compartment: NDArray[np.int64]
 
 
+def _zero_order(
+    size: int,
+    rows: NDArray[np.intp],
+    starts: NDArray[np.float64],
+    compartment: str,
+    mg_per_day: NDArray[np.float64],
+    duration: NDArray[np.float64],
+) -> Schedule:
+    """Zero-order inputs (``mg_per_day`` for ``duration`` days from ``starts``) into one
+    effect compartment, for patients ``rows`` of a population of ``size``."""
+    from lupus.simulation.events import compartment_index
+
+    return Schedule(
+        size,
+        np.asarray(rows, dtype=np.int64),
+        np.asarray(starts, dtype=float),
+        np.full(len(rows), compartment_index(compartment), dtype=np.int64),
+        np.asarray(mg_per_day, dtype=float) * duration,
+        np.asarray(duration, dtype=float),
+    )
+
+
 class MechanisticBiology:
     """:class:`~lupus.simulation.trial.biology.BiologyModel` backed by :mod:`lupus.simulation`."""
 
@@ -214,29 +236,18 @@ class MechanisticBiology:
         duration = (ends - starts)[cols]
         ok = duration > 0
         rows, cols, duration = rows[ok], cols[ok], duration[ok]
-        from lupus.simulation.events import compartment_index
-
-        return Schedule(
-            pop.size,
-            rows.astype(np.int64),
-            starts[cols].astype(float),
-            np.full(rows.size, compartment_index("gc_effect"), dtype=np.int64),
-            extra[rows, cols] * duration,
-            duration.astype(float),
-        )
+        return _zero_order(pop.size, rows, starts[cols], "gc_effect", extra[rows, cols], duration)
 
     @staticmethod
     def _induction(p: _Patients, end_day: float) -> Schedule:
         """Lupus nephritis induction from day 0: extra mycophenolate-equivalent input (mg/day)."""
-        from lupus.simulation.events import compartment_index
-
         rows = np.flatnonzero(p.induction_mg > 0)
-        return Schedule(
+        return _zero_order(
             p.population.size,
-            rows.astype(np.int64),
+            rows,
             np.zeros(rows.size),
-            np.full(rows.size, compartment_index("mmf_effect"), dtype=np.int64),
-            p.induction_mg[rows] * end_day,
+            "mmf_effect",
+            p.induction_mg[rows],
             np.full(rows.size, end_day),
         )
 
