@@ -257,7 +257,7 @@ def observe(
     th = dict(params["bilag"])
     th["a"] = float(cal.get("bilag_a", th["a"]))
     th["b"] = float(cal.get("bilag_b", th["b"]))
-    bscale = scale * float(cal["bilag_scale"])
+    bscale = scale
     for k, domain in enumerate(DOMAINS):
         organ = params["bilag_organs"].get(domain)
         if organ is None:
