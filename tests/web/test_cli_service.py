@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import os
+import signal
 import socket
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import httpx
@@ -233,3 +235,55 @@ def _zombie(pid: int) -> bool:
         return Path(f"/proc/{pid}/stat").read_text().split(") ", 1)[1].startswith("Z")
     except OSError:
         return True
+
+
+def test_a_worker_that_dies_after_start_up_is_restarted(tmp_path: Path) -> None:
+    """``lupus.web.workers.run_workers``: a worker killed after its start-up period is replaced
+    by a new process listening on the same port, and the server keeps answering."""
+    from tests.store.databases import fresh_database
+
+    with fresh_database("postgresql", tmp_path) as db:
+        port = _free_port()
+        env = dict(
+            os.environ,
+            LUPUS_ENV="production",
+            LUPUS_SECRET_KEY="x" * 40,
+            LUPUS_DATABASE_URL=db.url.render_as_string(hide_password=False),
+        )
+        script = (
+            "from lupus.web.workers import run_workers; "
+            f"run_workers('127.0.0.1', {port}, 2, access_log=False, startup_s=1.0)"
+        )
+        proc = subprocess.Popen(
+            [sys.executable, "-c", script],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        try:
+            first = _wait_for_workers(port, proc, lambda pids: len(pids) == 2)
+            time.sleep(1.5)  # past the start-up period
+            victim = min(first)
+            os.kill(victim, signal.SIGKILL)
+            after = _wait_for_workers(
+                port, proc, lambda pids: len(pids) == 2 and victim not in pids
+            )
+            assert len(after & first) == 1  # the other worker kept running
+            r = httpx.get(f"http://127.0.0.1:{port}/openapi.json", timeout=5)
+            assert r.status_code == 200
+        finally:
+            proc.terminate()
+            proc.wait(timeout=30)
+        assert proc.returncode == 0
+
+
+def _wait_for_workers(
+    port: int, proc: subprocess.Popen[bytes], done: Callable[[set[int]], bool]
+) -> set[int]:
+    deadline = time.monotonic() + 90
+    while True:
+        assert time.monotonic() < deadline and proc.poll() is None
+        pids = _listening_pids(port) - {proc.pid}
+        if done(pids):
+            return pids
+        time.sleep(0.2)

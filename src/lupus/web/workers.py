@@ -64,8 +64,13 @@ def _worker(host: str, port: int, access_log: bool) -> None:  # pragma: no cover
     uvicorn.Server(config).run(sockets=[sock])
 
 
-def run_workers(host: str, port: int, workers: int, *, access_log: bool) -> None:
-    """Serve the app from ``workers`` processes on ``host:port`` until SIGINT or SIGTERM."""
+def run_workers(
+    host: str, port: int, workers: int, *, access_log: bool, startup_s: float = _STARTUP_S
+) -> None:
+    """Serve the app from ``workers`` processes on ``host:port`` until SIGINT or SIGTERM.
+
+    A worker that exits within ``startup_s`` of its start stops the server
+    (:class:`WorkerStartError`); one that exits later is restarted."""
     if workers < 1:
         raise ValueError(f"workers: got {workers}; allowed: 1 or more")
     # Bind once here, without SO_REUSEPORT, so that a port in use (by anything, another
@@ -101,7 +106,7 @@ def run_workers(host: str, port: int, workers: int, *, access_log: bool) -> None
             for i, process in enumerate(running):
                 if process.is_alive() or stopping:
                     continue
-                if time.monotonic() - started[i] < _STARTUP_S:
+                if time.monotonic() - started[i] < startup_s:
                     raise WorkerStartError(
                         f"a server worker exited during start-up (exit code {process.exitcode})"
                     )
