@@ -245,6 +245,13 @@ def cpu_seconds(root: int) -> float:
     return total
 
 
+def audited_reads(url: str) -> int:
+    """Audit rows of reads in the ``bench`` database."""
+    with psycopg.connect(url, autocommit=True) as conn:
+        row = conn.execute("SELECT count(*) FROM audit_log WHERE action = 'read'").fetchone()
+    return int(row[0]) if row else 0
+
+
 def commits(uri: str) -> int:
     """Transactions committed so far in the ``bench`` database (pg_stat_database)."""
     with psycopg.connect(uri, autocommit=True) as conn:
@@ -335,6 +342,8 @@ def main() -> None:
             if e["response"]["location"].startswith("Patient/")
         ]
         commits0 = commits(server.get_uri())
+        bench_uri = server.get_uri().replace("/postgres?", "/bench?")
+        reads0 = audited_reads(bench_uri)
         server_cpu0, pg_cpu0 = cpu_seconds(proc.pid), cpu_seconds(postmaster)
         cpu0 = time.process_time()
         children0 = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -357,6 +366,7 @@ def main() -> None:
         server_cpu_s = cpu_seconds(proc.pid) - server_cpu0
         pg_cpu_s = cpu_seconds(postmaster) - pg_cpu0
         n_commits = commits(server.get_uri()) - commits0
+        n_audited = audited_reads(bench_uri) - reads0
     finally:
         proc.terminate()
         proc.wait(timeout=30)
@@ -382,6 +392,9 @@ def main() -> None:
             # transactions committed in the bench database per summary request (the fast path
             # answers the requests waiting in a worker with one statement and one commit)
             "commits_per_request": round(n_commits / max(1, n_requests), 3),
+            # audit rows of reads written during the load per answered request: at least 1
+            # (requests still in flight when the load generator stops are audited, not counted)
+            "audited_reads_per_request": round(n_audited / max(1, n_requests), 4),
             # CPU per request of the load generator (it shares the cores with the server), the
             # server's worker processes and PostgreSQL
             "cpu_ms_per_request": {

@@ -80,6 +80,10 @@ class _Pool:
         conn = await self.free.get()
         try:
             if self.queued:
+                # one turn of the event loop: requests received in the same turn as this one
+                # join its batch instead of taking connections of their own
+                await asyncio.sleep(0)
+            if self.queued:
                 batch, self.queued = self.queued, []
                 conn = await self._answer(conn, batch)
         finally:
