@@ -21,6 +21,11 @@ previous wrote: ``--patients-per-arm 300 --sweeps 2 --step 0.1 --trace
 calibration/fit_result_stage1.json`` then ``--patients-per-arm 600 --sweeps 1 --step 0.05 --trace
 calibration/fit_result_stage2.json --only <19 parameters, listed in docs/trials.md>``.
 
+Opt-in for the next calibration round (not used by the committed one): ``--serology-prior``
+adds a soft prior on belimumab's anti-dsDNA change to the loss, and the parameters of
+``EXTRA_SPACE`` (global factors on the organ weights of immune complexes and plasmablasts,
+BILAG assessor noise) are fitted when named in ``--only`` or ``--start``.
+
 Writes ``src/lupus/simulation/trial/data/calibrated.toml`` (the committed calibration read by the
 engine) and the trace (every evaluation and the final fit).
 """
@@ -73,10 +78,40 @@ SPACE: dict[str, tuple[str, float, float]] = {
     "fluctuation_sd": ("observation", 0.01, 0.12),
     "fluctuation_days": ("observation", 20.0, 180.0),
 }
+# Opt-in parameters, fitted only when named in --only or --start (the committed calibration did
+# not use them; docs/trials.md "What the misses tell us"). "scale": one factor on the table's
+# per-organ weights of immune complexes / plasmablasts in the organ drive (w_ic_<organ>,
+# w_pb_<organ>), so the organs keep their relative (prior) weights.
+EXTRA_SPACE: dict[str, tuple[str, float, float]] = {
+    "w_ic_scale": ("scale", 0.05, 1.5),
+    "w_pb_scale": ("scale", 0.05, 1.5),
+    "bilag_noise_sd": ("observation", 0.0, 0.25),
+}
+ORGANS = (
+    "renal",
+    "mucocutaneous",
+    "musculoskeletal",
+    "haematological",
+    "serosal",
+    "neuropsychiatric",
+)
 MACKENSEN_SLEDAI_TARGET = (0.4, 0.4)  # derived: median 0, range 0-2 at 3 months (n = 5)
+# Opt-in (--serology-prior): a soft prior on belimumab's serological effect, a mean and an SD,
+# not a published interval: anti-dsDNA -41% over 52 weeks on belimumab (BLISS summary,
+# trials-calibration.md section 1, [V2]; pkpd.md section 7.4); Stohl 2012 gives about -30 to
+# -40% ([M]), hence the SD. The committed calibration, fitted without it, has about -9%.
+SEROLOGY_PRIOR = {
+    "bliss-52": ("belimumab 10 mg/kg IV", "anti-dsdna-change@52", (-41.0, 10.0)),
+}
+_USE_SEROLOGY_PRIOR = False
 
 
-def _current() -> dict[str, float]:
+def _space(name: str) -> tuple[str, float, float]:
+    return SPACE[name] if name in SPACE else EXTRA_SPACE[name]
+
+
+def _current(extra: tuple[str, ...] = ()) -> dict[str, float]:
+    """The committed values of the fitted parameters (and of the opt-in ``extra`` ones)."""
     from lupus.simulation import default_parameters
     from lupus.simulation.trial.calibration import calibration_table
     from lupus.simulation.trial.observation import load_observation_parameters
@@ -85,17 +120,44 @@ def _current() -> dict[str, float]:
     obs = load_observation_parameters()["calibrated"]
     sim = default_parameters()
     out = {}
-    for name, (where, _, _) in SPACE.items():
+    for name in (*SPACE, *extra):
+        where = _space(name)[0]
         if where == "parameters":
             out[name] = float(table["parameters"].get(name, sim[name]))
+        elif where == "scale":  # the committed renal weight over the table's renal weight
+            weight = name.replace("_scale", "_renal")
+            out[name] = float(table["parameters"].get(weight, sim[weight])) / float(sim[weight])
         else:
             out[name] = float(obs[name])
     return out
 
 
+def _committed_scales() -> set[str]:
+    """The organ-weight scales a committed calibration already carries (its w_*_renal)."""
+    from lupus.simulation.trial.calibration import calibration_table
+
+    table = calibration_table()["parameters"]
+    return {
+        k
+        for k, v in EXTRA_SPACE.items()
+        if v[0] == "scale" and k.replace("_scale", "_renal") in table
+    }
+
+
 def _split(values: dict[str, float]) -> tuple[dict[str, float], dict[str, float]]:
-    sim = {k: v for k, v in values.items() if SPACE[k][0] == "parameters"}
-    obs = {k: v for k, v in values.items() if SPACE[k][0] == "observation"}
+    """Simulator parameters (organ-weight scales expanded into the per-organ weights) and
+    observation parameters."""
+    sim = {k: v for k, v in values.items() if _space(k)[0] == "parameters"}
+    obs = {k: v for k, v in values.items() if _space(k)[0] == "observation"}
+    scales = {k: v for k, v in values.items() if _space(k)[0] == "scale"}
+    if scales:
+        from lupus.simulation import default_parameters
+
+        table = default_parameters()
+        for name, factor in scales.items():
+            prefix = name.removesuffix("_scale")
+            for organ in ORGANS:
+                sim[f"{prefix}_{organ}"] = float(table[f"{prefix}_{organ}"]) * factor
     return sim, obs
 
 
@@ -124,6 +186,11 @@ def objective_terms(results: dict[str, dict[str, Any]]) -> list[tuple[str, float
             z = 10.0 if sim is None else (sim - c["published"]) / se
             terms.append((f"{name}:{c['arm']}:{c['endpoint']}", z))
         terms.extend(baseline_terms(name, data))
+        if _USE_SEROLOGY_PRIOR and name in SEROLOGY_PRIOR:
+            arm_name, endpoint, (target, sd) = SEROLOGY_PRIOR[name]
+            arm = next(a for a in data["arms"] if a["name"] == arm_name)
+            value = arm["endpoints"][endpoint]["value"]
+            terms.append((f"{name}:{arm_name}:{endpoint} (prior)", (value - target) / sd))
         if name == "mackensen-2022":
             arm = data["arms"][0]
             value = arm["endpoints"]["sledai-2k-mean@12"]["value"]
@@ -217,21 +284,32 @@ def main(argv: list[str] | None = None) -> int:
         metavar="NAME,NAME",
         help="fit only these parameters (the others keep their committed values)",
     )
+    parser.add_argument(
+        "--serology-prior",
+        action="store_true",
+        help="add the soft prior on belimumab's anti-dsDNA change (SEROLOGY_PRIOR) to the loss",
+    )
     args = parser.parse_args(argv)
+    global _USE_SEROLOGY_PRIOR
+    _USE_SEROLOGY_PRIOR = args.serology_prior
+    known = {**SPACE, **EXTRA_SPACE}
     names = list(SPACE)
     if args.only:
         chosen = [k.strip() for k in args.only.split(",") if k.strip()]
-        unknown = [k for k in chosen if k not in SPACE]
+        unknown = [k for k in chosen if k not in known]
         if unknown:
             parser.error(f"--only: not fitted parameters: {unknown}")
         names = chosen
-    lower = np.array([SPACE[k][1] for k in names])
-    upper = np.array([SPACE[k][2] for k in names])
-    start = _current()
-    for item in args.start:
-        name, _, value = item.partition("=")
-        if name not in SPACE:
+    starts = dict(item.partition("=")[::2] for item in args.start)
+    for name in starts:
+        if name not in known:
             parser.error(f"--start: {name!r} is not a fitted parameter")
+    committed = _committed_scales()
+    extra = tuple(k for k in EXTRA_SPACE if k in names or k in starts or k in committed)
+    lower = np.array([known[k][1] for k in names])
+    upper = np.array([known[k][2] for k in names])
+    start = _current(extra)
+    for name, value in starts.items():
         start[name] = float(value)
     x0 = np.array([(start[k] - lower[i]) / (upper[i] - lower[i]) for i, k in enumerate(names)])
     trace: list[dict[str, Any]] = []
