@@ -87,14 +87,6 @@ EXTRA_SPACE: dict[str, tuple[str, float, float]] = {
     "w_pb_scale": ("scale", 0.05, 1.5),
     "bilag_noise_sd": ("observation", 0.0, 0.25),
 }
-ORGANS = (
-    "renal",
-    "mucocutaneous",
-    "musculoskeletal",
-    "haematological",
-    "serosal",
-    "neuropsychiatric",
-)
 MACKENSEN_SLEDAI_TARGET = (0.4, 0.4)  # derived: median 0, range 0-2 at 3 months (n = 5)
 # Opt-in (--serology-prior): a soft prior on belimumab's serological effect, a mean and an SD,
 # not a published interval: anti-dsDNA -41% over 52 weeks on belimumab (BLISS summary,
@@ -103,7 +95,6 @@ MACKENSEN_SLEDAI_TARGET = (0.4, 0.4)  # derived: median 0, range 0-2 at 3 months
 SEROLOGY_PRIOR = {
     "bliss-52": ("belimumab 10 mg/kg IV", "anti-dsdna-change@52", (-41.0, 10.0)),
 }
-_USE_SEROLOGY_PRIOR = False
 
 
 def _space(name: str) -> tuple[str, float, float]:
@@ -152,6 +143,7 @@ def _split(values: dict[str, float]) -> tuple[dict[str, float], dict[str, float]
     scales = {k: v for k, v in values.items() if _space(k)[0] == "scale"}
     if scales:
         from lupus.simulation import default_parameters
+        from lupus.simulation._derive import ORGANS
 
         table = default_parameters()
         for name, factor in scales.items():
@@ -176,7 +168,9 @@ def run_protocol(name: str, values: dict[str, float], n: int, seed: int) -> dict
     return result.to_json()
 
 
-def objective_terms(results: dict[str, dict[str, Any]]) -> list[tuple[str, float]]:
+def objective_terms(
+    results: dict[str, dict[str, Any]], *, serology_prior: bool = False
+) -> list[tuple[str, float]]:
     terms: list[tuple[str, float]] = []
     for name, data in results.items():
         for c in data["published"]:
@@ -186,7 +180,7 @@ def objective_terms(results: dict[str, dict[str, Any]]) -> list[tuple[str, float
             z = 10.0 if sim is None else (sim - c["published"]) / se
             terms.append((f"{name}:{c['arm']}:{c['endpoint']}", z))
         terms.extend(baseline_terms(name, data))
-        if _USE_SEROLOGY_PRIOR and name in SEROLOGY_PRIOR:
+        if serology_prior and name in SEROLOGY_PRIOR:
             arm_name, endpoint, (target, sd) = SEROLOGY_PRIOR[name]
             arm = next(a for a in data["arms"] if a["name"] == arm_name)
             value = arm["endpoints"][endpoint]["value"]
@@ -239,10 +233,17 @@ BASELINE_FRACTIONS = (
 )
 
 
-def evaluate(values: dict[str, float], n: int, seed: int, pool: ProcessPoolExecutor) -> Any:
+def evaluate(
+    values: dict[str, float],
+    n: int,
+    seed: int,
+    pool: ProcessPoolExecutor,
+    *,
+    serology_prior: bool = False,
+) -> Any:
     futures = {p: pool.submit(run_protocol, p, values, n, seed) for p in PROTOCOLS}
     results = {p: f.result() for p, f in futures.items()}
-    terms = objective_terms(results)
+    terms = objective_terms(results, serology_prior=serology_prior)
     return sum(z * z for _, z in terms), terms, results
 
 
@@ -290,8 +291,6 @@ def main(argv: list[str] | None = None) -> int:
         help="add the soft prior on belimumab's anti-dsDNA change (SEROLOGY_PRIOR) to the loss",
     )
     args = parser.parse_args(argv)
-    global _USE_SEROLOGY_PRIOR
-    _USE_SEROLOGY_PRIOR = args.serology_prior
     known = {**SPACE, **EXTRA_SPACE}
     names = list(SPACE)
     if args.only:
@@ -323,7 +322,9 @@ def main(argv: list[str] | None = None) -> int:
             values.update(
                 {k: float(lower[i] + u[i] * (upper[i] - lower[i])) for i, k in enumerate(names)}
             )
-            total, terms, _ = evaluate(values, args.patients_per_arm, args.seed, pool)
+            total, terms, _ = evaluate(
+                values, args.patients_per_arm, args.seed, pool, serology_prior=args.serology_prior
+            )
             trace.append({"values": values, "loss": total, "terms": dict(terms)})
             if total < best["loss"]:
                 best.update(loss=total, values=values, terms=dict(terms))

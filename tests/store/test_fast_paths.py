@@ -9,16 +9,23 @@ import json
 from typing import Any
 
 import pytest
-from sqlalchemy import select
 
 from lupus.care import NotFoundError, Observation, Patient
 from lupus.store import Actor, Clinic, Database, Repository, audit_events
-from lupus.store.summary import SummaryPublic, summary_body
-from lupus.store.tables import patient_summary
+from lupus.store.summary import SummaryPublic
+from tests.store import summaries
+from tests.store.summaries import stored_summary
 
 DR = Actor("dr.house", "clinician")
 PATIENT = {"family": "Doe", "given": "Jane", "birth_date": "1990-05-01", "sex": "female"}
 TODAY = dt.date(2026, 3, 1)
+DOSE = {
+    "plan_id": "p",
+    "drug": "belimumab",
+    "scheduled_on": "2026-03-10",
+    "status": "scheduled",
+    "interval_days": 28,
+}
 
 
 def clinic(conn: Any, today: dt.date = TODAY) -> Clinic:
@@ -82,13 +89,7 @@ def test_summary_alerts_follow_the_date_without_a_write_and_every_read_is_audite
         clinic(conn).add_record(
             "administrations",
             pid,
-            {
-                "plan_id": "p",
-                "drug": "belimumab",
-                "scheduled_on": "2026-03-10",
-                "status": "scheduled",
-                "interval_days": 28,
-            },
+            DOSE,
         )
     with db.transaction() as conn:
         before = {a["code"] for a in clinic(conn).summary(pid)["alerts"]}
@@ -107,23 +108,8 @@ def test_summary_alerts_follow_the_date_without_a_write_and_every_read_is_audite
 # --- the stored summary document -------------------------------------------------------------
 
 
-def stored_summary(db: Database, pid: str) -> tuple[dt.date, str] | None:
-    with db.engine.connect() as conn:
-        row = conn.execute(
-            select(patient_summary.c.as_of, patient_summary.c.body).where(
-                patient_summary.c.patient_id == pid
-            )
-        ).first()
-    return None if row is None else (row.as_of, row.body)
-
-
 def fresh_summary(db: Database, pid: str, today: dt.date = TODAY) -> str:
-    """The summary computed now from the record (in a transaction rolled back)."""
-    with db.engine.connect() as conn:
-        with conn.begin() as tx:
-            body = summary_body(clinic(conn, today).summary(pid))
-            tx.rollback()
-    return body
+    return summaries.fresh_summary(db, pid, today)
 
 
 def assert_stored_is_current(db: Database, pid: str) -> None:
@@ -209,13 +195,7 @@ def test_a_stored_summary_of_an_earlier_day_is_recomputed_and_reads_are_audited(
         clinic(conn).add_record(
             "administrations",
             pid,
-            {
-                "plan_id": "p",
-                "drug": "belimumab",
-                "scheduled_on": "2026-03-10",
-                "status": "scheduled",
-                "interval_days": 28,
-            },
+            DOSE,
         )
     first = stored_summary(db, pid)
     assert first is not None and first[0] == TODAY and "dose.missed" not in first[1]

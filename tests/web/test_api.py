@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from tests.store.summaries import SUMMARY_FIELDS
 from tests.web.conftest import PATIENT, Api
 
 OBS = {"code": "751-8", "value": 800, "unit": "/uL", "effective": "2026-02-27"}
@@ -198,14 +199,7 @@ def test_plan_adjustments_and_summary(api: Api) -> None:
     )
     api.call("POST", f"/api/patients/{pid}/observations", "nurse", json=OBS)
     summary = api.call("GET", f"/api/patients/{pid}/summary", "dr").json()
-    assert set(summary) == {
-        "patient_id",
-        "disease_state",
-        "alerts",
-        "next_administrations",
-        "monitoring_due",
-        "adherence",
-    }
+    assert set(summary) == SUMMARY_FIELDS
     assert summary["patient_id"] == pid
     assert summary["disease_state"]["sledai_2k"] == {"score": 6.0, "date": "2026-02-01"}
     codes = {a["code"] for a in summary["alerts"]}

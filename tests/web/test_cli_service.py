@@ -14,6 +14,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from lupus.store import Database
 from tests.conftest import CliRunnerFn, assert_usage_error
 
 
@@ -165,6 +166,16 @@ def _free_port() -> int:
     return port
 
 
+def _production_env(db: Database) -> dict[str, str]:
+    """The environment of a production server on ``db``."""
+    return dict(
+        os.environ,
+        LUPUS_ENV="production",
+        LUPUS_SECRET_KEY="x" * 40,
+        LUPUS_DATABASE_URL=db.url.render_as_string(hide_password=False),
+    )
+
+
 def test_serve_workers_each_listen_and_stop_together(tmp_path: Path) -> None:
     """``lupus serve --workers 2`` on PostgreSQL: two worker processes, each with its own
     listening socket on the one port (``lupus.web.workers``); both answer; SIGTERM stops the
@@ -173,12 +184,7 @@ def test_serve_workers_each_listen_and_stop_together(tmp_path: Path) -> None:
 
     with fresh_database("postgresql", tmp_path) as db:
         port = _free_port()
-        env = dict(
-            os.environ,
-            LUPUS_ENV="production",
-            LUPUS_SECRET_KEY="x" * 40,
-            LUPUS_DATABASE_URL=db.url.render_as_string(hide_password=False),
-        )
+        env = _production_env(db)
         args = [sys.executable, "-m", "lupus.cli", "serve", "--port", str(port), "--workers", "2"]
         proc = subprocess.Popen(args, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         workers: set[int] = set()
@@ -244,12 +250,7 @@ def test_a_worker_that_dies_after_start_up_is_restarted(tmp_path: Path) -> None:
 
     with fresh_database("postgresql", tmp_path) as db:
         port = _free_port()
-        env = dict(
-            os.environ,
-            LUPUS_ENV="production",
-            LUPUS_SECRET_KEY="x" * 40,
-            LUPUS_DATABASE_URL=db.url.render_as_string(hide_password=False),
-        )
+        env = _production_env(db)
         script = (
             "from lupus.web.workers import run_workers; "
             f"run_workers('127.0.0.1', {port}, 2, access_log=False, startup_s=1.0)"
@@ -287,3 +288,21 @@ def _wait_for_workers(
         if done(pids):
             return pids
         time.sleep(0.2)
+
+
+def test_a_worker_that_fails_to_start_stops_the_server(tmp_path: Path) -> None:
+    """``lupus.web.workers.run_workers``: a worker that exits during its start-up period (here:
+    production settings without a secret key) stops the server with a clear error instead of
+    being restarted forever."""
+    env = dict(os.environ, LUPUS_ENV="production")
+    env.pop("LUPUS_SECRET_KEY", None)
+    env["LUPUS_DATABASE_URL"] = f"sqlite+pysqlite:///{tmp_path / 'w.sqlite3'}"
+    script = (
+        "from lupus.web.workers import run_workers; "
+        f"run_workers('127.0.0.1', {_free_port()}, 2, access_log=False)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode != 0
+    assert "WorkerStartError" in done.stderr and "during start-up" in done.stderr

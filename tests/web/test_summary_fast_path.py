@@ -12,14 +12,12 @@ from typing import Any
 
 import httpx
 import pytest
-from sqlalchemy import select
 
-from lupus.store import Actor, Clinic, Repository, audit_events
-from lupus.store.summary import summary_body
-from lupus.store.tables import patient_summary
+from lupus.store import Actor, audit_events
 from lupus.web import Settings, create_app
 from lupus.web.deps import AppState
 from lupus.web.fastpath import FastSummaries
+from tests.store.summaries import SUMMARY_FIELDS, fresh_summary, stored_summary
 from tests.web.conftest import TODAY, Api, serve
 
 LOW_NEUTROPHILS = {"code": "751-8", "value": 800, "unit": "/uL", "effective": "2026-02-27"}
@@ -33,22 +31,11 @@ DOSE = {
 
 
 def stored(api: Api, pid: str) -> tuple[dt.date, str] | None:
-    with api.db.engine.connect() as conn:
-        row = conn.execute(
-            select(patient_summary.c.as_of, patient_summary.c.body).where(
-                patient_summary.c.patient_id == pid
-            )
-        ).first()
-    return None if row is None else (row.as_of, row.body)
+    return stored_summary(api.db, pid)
 
 
 def computed(api: Api, pid: str, today: dt.date = TODAY) -> str:
-    """The summary computed from the record now (in a transaction rolled back)."""
-    with api.db.engine.connect() as conn, conn.begin() as tx:
-        clinic = Clinic(Repository(conn, Actor("dr", "clinician")), today=lambda: today)
-        body = summary_body(clinic.summary(pid))
-        tx.rollback()
-    return body
+    return fresh_summary(api.db, pid, today)
 
 
 def reads(api: Api, pid: str) -> list[tuple[str, str, str | None]]:
@@ -135,14 +122,7 @@ def test_the_openapi_schema_documents_the_summary_model(api: Api) -> None:
     op = spec["paths"]["/api/patients/{patient_id}/summary"]["get"]
     ref = op["responses"]["200"]["content"]["application/json"]["schema"]["$ref"]
     assert ref.endswith("/SummaryPublic")
-    assert set(spec["components"]["schemas"]["SummaryPublic"]["properties"]) == {
-        "patient_id",
-        "disease_state",
-        "alerts",
-        "next_administrations",
-        "monitoring_due",
-        "adherence",
-    }
+    assert set(spec["components"]["schemas"]["SummaryPublic"]["properties"]) == SUMMARY_FIELDS
 
 
 @pytest.mark.parametrize("api", ["postgresql"], indirect=True)  # the fast path is PostgreSQL only
