@@ -55,6 +55,7 @@ SPACE: dict[str, tuple[str, float, float]] = {
     "bilag_b": ("observation", 0.25, 0.6),
     "w_ifn_mucocutaneous": ("parameters", 0.02, 1.0),
     "w_ifn_musculoskeletal": ("parameters", 0.02, 1.0),
+    "w_ifn_renal": ("parameters", 0.02, 1.0),
     "bel_block": ("parameters", 0.1, 0.9),
     "organ_drive_hill": ("parameters", 1.0, 4.0),
     "car_alpha": ("parameters", 0.04, 0.2),
@@ -77,6 +78,13 @@ SPACE: dict[str, tuple[str, float, float]] = {
     "threshold_scale": ("observation", 0.7, 1.3),
     "fluctuation_sd": ("observation", 0.01, 0.12),
     "fluctuation_days": ("observation", 20.0, 180.0),
+    "organ_ic_saturation": ("parameters", 0.05, 2.0),
+    "organ_ic_hill": ("parameters", 1.0, 4.0),
+    "bel_local_ec50": ("parameters", 20.0, 600.0),
+    "upcr_exponent": ("parameters", 1.0, 4.0),
+    "upcr_gain": ("parameters", 2.0, 10.0),
+    "serology_fluctuation_sd": ("observation", 0.0, 0.4),
+    "serology_fluctuation_days": ("observation", 20.0, 180.0),
 }
 # Opt-in parameters, fitted only when named in --only or --start (the committed calibration did
 # not use them; docs/trials.md "What the misses tell us"). "scale": one factor on the table's
@@ -88,13 +96,17 @@ EXTRA_SPACE: dict[str, tuple[str, float, float]] = {
     "bilag_noise_sd": ("observation", 0.0, 0.25),
 }
 MACKENSEN_SLEDAI_TARGET = (0.4, 0.4)  # derived: median 0, range 0-2 at 3 months (n = 5)
-# Opt-in (--serology-prior): a soft prior on belimumab's serological effect, a mean and an SD,
-# not a published interval: anti-dsDNA -41% over 52 weeks on belimumab (BLISS summary,
-# trials-calibration.md section 1, [V2]; pkpd.md section 7.4); Stohl 2012 gives about -30 to
-# -40% ([M]), hence the SD. The committed calibration, fitted without it, has about -9%.
-SEROLOGY_PRIOR = {
-    "bliss-52": ("belimumab 10 mg/kg IV", "anti-dsdna-change@52", (-41.0, 10.0)),
-}
+# Opt-in (--serology-prior): soft priors on serology in BLISS-52, each a mean and an SD (not a
+# published interval): anti-dsDNA -41% over 52 weeks on belimumab (BLISS summary,
+# trials-calibration.md section 1, [V2]; pkpd.md section 7.4; Stohl 2012 gives about -30 to -40%,
+# [M], hence the SD) and about -10% on placebo; low C3 normalised at week 52 in about 38% on
+# belimumab 10 mg/kg and 17% on placebo (Stohl 2012, [M], approximate, hence the wide SDs).
+SEROLOGY_PRIOR: tuple[tuple[str, str, str, tuple[float, float]], ...] = (
+    ("bliss-52", "belimumab 10 mg/kg IV", "anti-dsdna-change@52", (-41.0, 10.0)),
+    ("bliss-52", "placebo", "anti-dsdna-change@52", (-10.0, 6.0)),
+    ("bliss-52", "belimumab 10 mg/kg IV", "c3-normalized@52", (0.38, 0.08)),
+    ("bliss-52", "placebo", "c3-normalized@52", (0.17, 0.06)),
+)
 
 
 def _space(name: str) -> tuple[str, float, float]:
@@ -180,8 +192,9 @@ def objective_terms(
             z = 10.0 if sim is None else (sim - c["published"]) / se
             terms.append((f"{name}:{c['arm']}:{c['endpoint']}", z))
         terms.extend(baseline_terms(name, data))
-        if serology_prior and name in SEROLOGY_PRIOR:
-            arm_name, endpoint, (target, sd) = SEROLOGY_PRIOR[name]
+        for protocol, arm_name, endpoint, (target, sd) in SEROLOGY_PRIOR if serology_prior else ():
+            if protocol != name:
+                continue
             arm = next(a for a in data["arms"] if a["name"] == arm_name)
             value = arm["endpoints"][endpoint]["value"]
             terms.append((f"{name}:{arm_name}:{endpoint} (prior)", (value - target) / sd))

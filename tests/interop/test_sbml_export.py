@@ -115,11 +115,15 @@ def test_roadrunner_reproduces_a_cooperative_organ_drive() -> None:
     # of the drive; CD19 CAR T moves organ activity the most
     from lupus.simulation import default_parameters
 
-    params = default_parameters().replace(organ_drive_hill=2.5)
+    # (with a steeper immune-complex threshold and a convex proteinuria than the table's)
+    params = default_parameters().replace(
+        organ_drive_hill=2.5, organ_ic_hill=3.0, organ_ic_saturation=0.5, upcr_exponent=1.5
+    )
     pop = typical_population(1, parameters=params)
     sched = build_schedule(Regimen("cd19-car-t"), pop, 84.0)
     xml = model_to_sbml(pop, sched)
-    assert "org_hill" in xml
+    for name in ("org_hill", "org_ic_n", "org_ic_k", "upcr_exp", "bel_ec_local"):
+        assert name in xml
     origin = float(sched.time.min())
     t = np.concatenate([[origin], np.arange(origin, 84.0, 0.5) + 0.25])
     ours = simulate(pop, sched, t, rtol=1e-10, atol=1e-12)

@@ -146,7 +146,9 @@ def test_prednisone_limit_makes_treatment_failures() -> None:
         protocol,
         conduct=dataclasses.replace(protocol.conduct, prednisone_max_mg=PrednisoneLimit(4, 0.0)),
     )
-    pop = dataclasses.replace(protocol.population, prednisone_users=0.5)
+    # users on a dose high enough that the remission taper (halving at a visit with clinical
+    # SLEDAI-2K 0, stopping below 2.5 mg) cannot reach 0 mg by week 4
+    pop = dataclasses.replace(protocol.population, prednisone_users=0.5, prednisone_mg_mean=20.0)
     strict = dataclasses.replace(strict, population=pop)
     data = run_trial(strict, patients_per_arm=200, seed=0, model=ToyBiology()).to_json()
     for arm in data["arms"]:

@@ -91,3 +91,36 @@ def test_overrides_must_name_calibrated_parameters() -> None:
     with pytest.raises(KeyError):
         load_observation_parameters({"no_such": 1.0})
     assert dataclasses.is_dataclass(Biology)
+
+
+def _serology_spread(sd: float, tau: float) -> tuple[float, float, float]:
+    """Between-visit SD of log C3, lag-one correlation of log C3 and mean C3 over many
+    patients whose true C3 is constant (0.85 g/L), for a serology fluctuation of ``sd``."""
+    params = load_observation_parameters(
+        {"serology_fluctuation_sd": sd, "serology_fluctuation_days": tau}
+    )
+    days = [0.0, 28.0, 56.0, 84.0, 112.0, 140.0]
+    n = 4000
+    bio = _biology(n, days, 5)
+    effects = draw_patient_effects(n, np.random.default_rng(5), params)
+    seeds = tuple(np.random.SeedSequence(21).spawn(len(days)))
+    obs = observe(bio, effects, VisitNoise(seeds, n, np.arange(n)), params)
+    log_c3 = np.log(obs.labs["c3_g_l"])
+    lag = np.corrcoef(log_c3[:, :-1].ravel(), log_c3[:, 1:].ravel())[0, 1]
+    return float(log_c3.std()), float(lag), float(obs.labs["c3_g_l"].mean())
+
+
+def test_serology_fluctuates_between_visits_around_the_biology() -> None:
+    # without it only the assay noise (C3 CV 6%, independent between visits) is left
+    sd0, lag0, mean0 = _serology_spread(0.0, 90.0)
+    assert 0.045 < sd0 < 0.075 and abs(lag0) < 0.05
+    # with it, the spread adds in quadrature, is correlated over the OU time scale and keeps
+    # the mean (log-normal factor with mean 1)
+    sd1, lag1, mean1 = _serology_spread(0.2, 90.0)
+    assert np.isclose(sd1, np.hypot(sd0, 0.2), rtol=0.1)
+    rho = np.exp(-28.0 / 90.0) * 0.2**2 / (0.2**2 + sd0**2)
+    assert abs(lag1 - rho) < 0.05
+    assert abs(mean1 / mean0 - 1.0) < 0.02
+    # a short correlation time makes consecutive visits nearly independent
+    _, lag_short, _ = _serology_spread(0.2, 3.0)
+    assert lag_short < 0.05

@@ -145,6 +145,7 @@ _PARAM_UNIT: dict[str, str] = {
     "ani_t0": "day",
     "ani_tc50": "day",
     "ani_ic50": "mg_per_litre",
+    "bel_ec_local": "mg_per_litre",
     "igg_ref": "g_per_litre",
     "car_ka": "cells_per_ul",
     "b_pre_ag": "cells_per_ul",
@@ -221,7 +222,11 @@ def _assignments() -> list[tuple[str, str]]:
         ("aux_s_eff", "aux_s * (1 - aux_inhib)"),
         ("aux_baff_free", f"aux_f_free * {_pos('baff_total')}"),
         ("aux_prod_baff", "baff_syn * (1 + baff_eifn * aux_s_eff)"),
-        ("aux_baff_eff", "bel_block * aux_baff_free + (1 - bel_block) * aux_prod_baff / baff_lden"),
+        (
+            "aux_baff_eff",
+            "bel_block * aux_baff_free + (1 - bel_block) * aux_prod_baff / baff_lden"
+            " * bel_ec_local / (bel_ec_local + aux_c_bel)",
+        ),
         ("aux_sigma", "aux_baff_eff / (baff_ec50 + aux_baff_eff)"),
         ("aux_kill", f"car_kill * {_pos('car_effector')} + aux_k_cyto"),
         ("aux_auto", _pos("autoreactivity")),
@@ -248,6 +253,11 @@ def _assignments() -> list[tuple[str, str]]:
         ("aux_dist_bel", "bel_q * (bel_central / bel_v1 - bel_periph / bel_v2)"),
         ("aux_pb_rel", "plasmablasts * aux_auto / pb0"),
         ("aux_s_rel", "aux_s_eff / 0.2"),
+        (
+            "aux_ic_drive",
+            f"{_pos('immune_complexes')}^org_ic_n * (1 + org_ic_k^org_ic_n)"
+            f" / ({_pos('immune_complexes')}^org_ic_n + org_ic_k^org_ic_n)",
+        ),
         ("aux_dmg", " + ".join(f"{o}^2" for o in organs)),
     ]
     return rules
@@ -304,12 +314,12 @@ def _rates() -> dict[str, str]:
         "c3": "c3_syn - (c3_k + c3_kappa * immune_complexes) * c3",
         "c4": "c4_syn - (c4_k + c4_kappa * immune_complexes) * c4",
         "ifngs": "g_k * (1 + g_max * aux_s_eff - ifngs)",
-        "upcr": "upcr_k * (upcr_base + upcr_gain * organ_renal - upcr)",
+        "upcr": f"upcr_k * (upcr_base + upcr_gain * {_pos('organ_renal')}^upcr_exp - upcr)",
         "damage": "dmg_k * aux_dmg + dmg_gc * aux_gc_level",
     }
     for organ, short in zip(organs, _ORG, strict=True):
         r[organ] = (
-            f"kon_{short} * (org_basal + wic_{short} * immune_complexes + wifn_{short} * aux_s_rel"
+            f"kon_{short} * (org_basal + wic_{short} * aux_ic_drive + wifn_{short} * aux_s_rel"
             f" + wpb_{short} * aux_pb_rel)^org_hill * (1 - {organ}) * (1 - aux_e_gc)"
             f" - org_koff * {organ}"
         )

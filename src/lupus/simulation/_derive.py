@@ -196,6 +196,7 @@ def derive(names: tuple[str, ...], theta: F64, cov: F64, ani_t0: F64 | None = No
     put(L.P_BAFF_EIFN, col["baff_ifn_gain"])
     put(L.P_BAFF_EC50, col["baff_ec50"])
     put(L.P_BEL_BLOCK, col["bel_block"])
+    put(L.P_BEL_EC_LOCAL, col["bel_local_ec50"])
     sigma0 = baff0 / (col["baff_ec50"] + baff0)
     put(L.P_SIGMA0, sigma0)
     y0[:, L.S_BAFF_TOTAL] = baff0
@@ -275,6 +276,11 @@ def derive(names: tuple[str, ...], theta: F64, cov: F64, ani_t0: F64 | None = No
     hill = col["organ_drive_hill"]
     put(L.P_ORG_HILL, hill)
     s_rel0 = s0 / 0.2
+    put(L.P_ORG_IC_K, col["organ_ic_saturation"])
+    put(L.P_ORG_IC_N, col["organ_ic_hill"])
+    k_n = col["organ_ic_saturation"] ** col["organ_ic_hill"]
+    ic_n = ic0 ** col["organ_ic_hill"]
+    ic_drive0 = ic_n * (1.0 + k_n) / (ic_n + k_n)
     for k, (organ, short) in enumerate(zip(ORGANS, _SHORT, strict=True)):
         wic = col[f"w_ic_{organ}"]
         wifn = col[f"w_ifn_{organ}"]
@@ -282,7 +288,7 @@ def derive(names: tuple[str, ...], theta: F64, cov: F64, ani_t0: F64 | None = No
         put(getattr(L, f"P_WIC_{short.upper()}"), wic)
         put(getattr(L, f"P_WIFN_{short.upper()}"), wifn)
         put(getattr(L, f"P_WPB_{short.upper()}"), wpb)
-        drive0 = col["organ_basal_drive"] + wic * ic0 + wifn * s_rel0 + wpb * 1.0
+        drive0 = col["organ_basal_drive"] + wic * ic_drive0 + wifn * s_rel0 + wpb * 1.0
         dk = d0[:, k]
         put(
             getattr(L, f"P_KON_{short.upper()}"),
@@ -292,7 +298,8 @@ def derive(names: tuple[str, ...], theta: F64, cov: F64, ani_t0: F64 | None = No
     put(L.P_UPCR_BASE, col["upcr_normal"])
     put(L.P_UPCR_GAIN, col["upcr_gain"])
     put(L.P_UPCR_K, col["upcr_k"])
-    y0[:, L.S_UPCR] = col["upcr_normal"] + col["upcr_gain"] * d0[:, 0]
+    put(L.P_UPCR_EXP, col["upcr_exponent"])
+    y0[:, L.S_UPCR] = col["upcr_normal"] + col["upcr_gain"] * d0[:, 0] ** col["upcr_exponent"]
     put(L.P_DMG_K, col["damage_k"])
     put(L.P_AUTO_REC, col["autoreactive_recovery"])
     y0[:, L.S_AUTOREACTIVITY] = 1.0

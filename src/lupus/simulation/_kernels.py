@@ -51,6 +51,7 @@ from lupus.simulation._layout import (
     P_BAFF_SYN,
     P_BEL_BLOCK,
     P_BEL_CL,
+    P_BEL_EC_LOCAL,
     P_BEL_IGG_EXP,
     P_BEL_KA,
     P_BEL_KD,
@@ -114,6 +115,8 @@ from lupus.simulation._layout import (
     P_ND_MIN,
     P_ORG_BASAL,
     P_ORG_HILL,
+    P_ORG_IC_K,
+    P_ORG_IC_N,
     P_ORG_KOFF,
     P_PB0,
     P_PB_BAFF_W,
@@ -122,6 +125,7 @@ from lupus.simulation._layout import (
     P_SIGMA0,
     P_T_REC,
     P_UPCR_BASE,
+    P_UPCR_EXP,
     P_UPCR_GAIN,
     P_UPCR_K,
     P_WIC_RENAL,
@@ -164,7 +168,7 @@ from lupus.simulation._layout import (
 
 __all__ = ["NAUX", "NO", "OUTPUTS", "STATUS_MESSAGES", "aux", "observe", "rhs", "solve_batch"]
 
-KERNEL_VERSION = 7
+KERNEL_VERSION = 10
 N_ORGANS = 6
 S_IFN_REF = 0.2  # IFNAR signalling that counts as 1 in the organ drive (scale, assumed)
 
@@ -274,7 +278,9 @@ def aux(t: float, y: np.ndarray, p: np.ndarray, a: np.ndarray) -> None:
     a[A_BAFF_FREE] = baff_free
     prod = p[P_BAFF_SYN] * (1.0 + p[P_BAFF_EIFN] * s_eff)
     a[A_PROD_BAFF] = prod
-    baff_local = prod / p[P_BAFF_LDEN]
+    # tissue-niche BAFF (share 1 - bel_block) is reached by belimumab at a fraction of its serum
+    # concentration: neutralised with half-effect at serum bel_local_ec50 (the dose response)
+    baff_local = prod / p[P_BAFF_LDEN] * p[P_BEL_EC_LOCAL] / (p[P_BEL_EC_LOCAL] + c_bel)
     baff_eff = p[P_BEL_BLOCK] * baff_free + (1.0 - p[P_BEL_BLOCK]) * baff_local
     a[A_BAFF_EFF] = baff_eff
     a[A_SIGMA] = baff_eff / (p[P_BAFF_EC50] + baff_eff)
@@ -375,12 +381,21 @@ def rhs(
     # ---- organ inflammation (logistic production, first-order resolution), proteinuria, damage
     pb_rel = pb * auto / p[P_PB0]
     s_rel = s_eff / S_IFN_REF
+    # immune-complex drive is sigmoid in the load (deposition beyond clearance capacity,
+    # saturable tissue engagement): 1 at the typical load of 1 AU, x^n*(1 + K^n)/(x^n + K^n);
+    # n = 1 and large K = linear (parameters.toml organ_ic_saturation, organ_ic_hill)
+    ic_n = max(ic, 0.0)
+    k_n = p[P_ORG_IC_K]
+    if p[P_ORG_IC_N] != 1.0:
+        ic_n = ic_n ** p[P_ORG_IC_N]
+        k_n = k_n ** p[P_ORG_IC_N]
+    ic_drive = ic_n * (1.0 + k_n) / (ic_n + k_n)
     dmg = 0.0
     for k in range(N_ORGANS):
         dk = y[S_ORGAN_RENAL + k]
         drive = (
             p[P_ORG_BASAL]
-            + p[P_WIC_RENAL + k] * ic
+            + p[P_WIC_RENAL + k] * ic_drive
             + p[P_WIFN_RENAL + k] * s_rel
             + p[P_WPB_RENAL + k] * pb_rel
         )
@@ -391,7 +406,11 @@ def rhs(
             p[P_KON_RENAL + k] * drive * (1.0 - dk) * (1.0 - e_gc) - p[P_ORG_KOFF] * dk
         )
         dmg += dk * dk
-    dy[S_UPCR] = p[P_UPCR_K] * (p[P_UPCR_BASE] + p[P_UPCR_GAIN] * y[S_ORGAN_RENAL] - y[S_UPCR])
+    # proteinuria is convex in glomerular inflammation (upcr_exponent; 1 = proportional)
+    renal = max(y[S_ORGAN_RENAL], 0.0)
+    if p[P_UPCR_EXP] != 1.0:
+        renal = renal ** p[P_UPCR_EXP]
+    dy[S_UPCR] = p[P_UPCR_K] * (p[P_UPCR_BASE] + p[P_UPCR_GAIN] * renal - y[S_UPCR])
     dy[S_DAMAGE] = p[P_DMG_K] * dmg + p[P_DMG_GC] * a[A_GC_LEVEL]
 
 

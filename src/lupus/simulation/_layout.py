@@ -214,6 +214,10 @@ DERIVED_NAMES: tuple[str, ...] = (
     'dmg_gc',
     'org_hill',
     'auto_rec',
+    'org_ic_k',
+    'bel_ec_local',
+    'upcr_exp',
+    'org_ic_n',
 )
 NP = len(DERIVED_NAMES)
 P_BEL_CL = 0
@@ -343,4 +347,8 @@ P_DMG_K = 123
 P_DMG_GC = 124
 P_ORG_HILL = 125
 P_AUTO_REC = 126
+P_ORG_IC_K = 127
+P_BEL_EC_LOCAL = 128
+P_UPCR_EXP = 129
+P_ORG_IC_N = 130
 # fmt: on

@@ -125,6 +125,23 @@ _NOISY_LABS: Final = (
 )
 
 
+# Serological labs with their own unmodelled biological fluctuation (OU in log space), on top of
+# the assay noise: anti-dsDNA and complement drift between visits with disease activity and
+# infections that the biology does not carry ([calibrated] serology_fluctuation_sd/_days).
+_FLUCTUATING_LABS: Final = ("anti_dsdna_iu_ml", "c3_g_l", "c4_g_l")
+
+
+def _ou(eps: FloatArray, days: NDArray[np.float64], tau: float) -> FloatArray:
+    """Stationary unit-variance Ornstein-Uhlenbeck paths at ``days`` from standard-normal
+    ``eps`` (patients, visits, k): correlation exp(-gap / tau) between visits."""
+    out = np.empty_like(eps)
+    out[:, 0] = eps[:, 0]
+    for j in range(1, eps.shape[1]):
+        rho = math.exp(-max(float(days[j] - days[j - 1]), 0.0) / tau)
+        out[:, j] = rho * out[:, j - 1] + math.sqrt(1.0 - rho * rho) * eps[:, j]
+    return out
+
+
 def _organs(params: dict[str, Any]) -> tuple[str, ...]:
     return tuple(
         sorted(
@@ -164,21 +181,19 @@ def observe(
     organs = _organs(params)
     k_org = len(organs)
     n_dom = len(DOMAINS)
-    width = 2 * k_org + len(_NOISY_LABS) + 1 + n_dom
+    n_fl = len(_FLUCTUATING_LABS)
+    width = 2 * k_org + len(_NOISY_LABS) + 1 + n_dom + n_fl
     eps = np.stack([noise.block(j, width) for j in range(v)], axis=1)  # (n, v, width)
+    days = np.asarray(bio.days, dtype=float)
     # Unmodelled disease fluctuation: an Ornstein-Uhlenbeck process per organ (stationary SD
     # fluctuation_sd, correlation time fluctuation_days), plus independent measurement noise.
-    tau = float(cal["fluctuation_days"])
-    ou = np.empty((n, v, k_org))
-    ou[:, 0] = eps[:, 0, :k_org]
-    for j in range(1, v):
-        rho = math.exp(-max(float(bio.days[j] - bio.days[j - 1]), 0.0) / tau)
-        ou[:, j] = rho * ou[:, j - 1] + math.sqrt(1.0 - rho * rho) * eps[:, j, :k_org]
+    ou = _ou(eps[:, :, :k_org], days, float(cal["fluctuation_days"]))
+    serology_ou = _ou(eps[:, :, -n_fl:], days, float(cal["serology_fluctuation_days"]))
     # Patients enrol at a time of raised activity: organ activity is raised at day 0 by a slow
     # part (enrolment_excess, relaxing with time constant enrolment_days) and a fast part
     # (enrolment_fast_excess, enrolment_fast_days): regression to the mean on two time scales,
     # part of every placebo response.
-    since = np.maximum(np.asarray(bio.days, dtype=float), 0.0)
+    since = np.maximum(days, 0.0)
     excess = (
         1.0
         + float(cal["enrolment_excess"]) * np.exp(-since / float(cal["enrolment_days"]))
@@ -209,6 +224,10 @@ def observe(
         truth["leukocytes_10e9_l"] = effects.leukocytes_anchor[:, None] * (
             1 - labs_p["leukocytes_activity_drop"] * heme
         )
+    sd_sero = float(cal["serology_fluctuation_sd"])
+    for k, name in enumerate(_FLUCTUATING_LABS):
+        if name in truth and sd_sero > 0.0:
+            truth[name] = truth[name] * np.exp(sd_sero * serology_ou[:, :, k] - 0.5 * sd_sero**2)
     observed: dict[str, FloatArray] = {}
     for k, (name, cv_key) in enumerate(_NOISY_LABS):
         if name in truth:
@@ -220,7 +239,7 @@ def observe(
     if bio.lab("ifngs_fold") is not None:
         observed["ifngs_fold"] = np.asarray(bio.lab("ifngs_fold"), dtype=float)
     pga_eps = eps[:, :, 2 * k_org + len(_NOISY_LABS)]
-    bilag_eps = eps[:, :, -n_dom:]
+    bilag_eps = eps[:, :, width - n_fl - n_dom : width - n_fl]
 
     # Lab-derived descriptors (SLEDAI-2K glossary thresholds; limits in data/observation.toml).
     d2k[:, :, _INDEX["thrombocytopenia"]] = (
