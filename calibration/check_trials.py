@@ -48,6 +48,15 @@ def check_protocol(name: str, patients_per_arm: int, seed: int) -> dict[str, Any
     extra: dict[str, Any] = {}
     if name == "mackensen-2022":
         extra["sledai-2k-mean@12"] = data["arms"][0]["endpoints"]["sledai-2k-mean@12"]
+    if name == "bliss-52":
+        # serology against the fit's soft priors (fit_trials.SEROLOGY_PRIOR; not published CIs)
+        extra["serology"] = {
+            arm["name"]: {
+                k: arm["endpoints"][k]["value"]
+                for k in ("anti-dsdna-change@52", "c3-normalized@52")
+            }
+            for arm in data["arms"]
+        }
     return {"protocol": name, "model_version": data["model_version"], "targets": rows, **extra}
 
 

@@ -32,6 +32,7 @@ def test_calibration_set_against_published_intervals() -> None:
     sys.path.insert(0, str(ROOT / "calibration"))
     try:
         import check_trials
+        import fit_trials
 
         result = check_trials.run_checks(committed["patients_per_arm"], committed["seed"])
     finally:
@@ -50,3 +51,13 @@ def test_calibration_set_against_published_intervals() -> None:
             if not t_now["within"]:
                 outside.add(key)
     assert outside - borderline == known - borderline
+    # BLISS-52 serology reproduces and stays within two SDs of the fit's soft priors
+    # (anti-dsDNA -41% and low C3 normalised 38% on 10 mg/kg; -10% and 17% on placebo)
+    now_b52 = next(r for r in result["protocols"] if r["protocol"] == "bliss-52")["serology"]
+    then_b52 = next(r for r in committed["protocols"] if r["protocol"] == "bliss-52")["serology"]
+    for protocol, arm, endpoint, (target, sd) in fit_trials.SEROLOGY_PRIOR:
+        assert protocol == "bliss-52"
+        value = now_b52[arm][endpoint]
+        tol = REPRODUCE * 100 if endpoint.startswith("anti-dsdna") else REPRODUCE  # % or fraction
+        assert value == pytest.approx(then_b52[arm][endpoint], abs=tol), (arm, endpoint)
+        assert abs(value - target) <= 2 * sd, (arm, endpoint, value)
