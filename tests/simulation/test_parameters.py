@@ -28,6 +28,10 @@ def test_replace_by_name_returns_new_parameters() -> None:
         base.replace(no_such=1.0)
     with pytest.raises(ParameterError):
         base.replace(ifn_ic_share=1.5)
+    # powers and half-effect levels of the organ drive, proteinuria and tissue-niche BLyS
+    for name in ("organ_ic_saturation", "organ_ic_hill", "upcr_exponent", "bel_local_ec50"):
+        with pytest.raises(ParameterError, match=f"field '{name}'.*a positive number"):
+            base.replace(**{name: 0.0})
     with pytest.raises(ValueError):
         base.values[0] = 2.0  # read-only
 

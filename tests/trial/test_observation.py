@@ -94,8 +94,9 @@ def test_overrides_must_name_calibrated_parameters() -> None:
 
 
 def _serology_spread(sd: float, tau: float) -> tuple[float, float, float]:
-    """Between-visit SD of log C3, lag-one correlation of log C3 and mean C3 over many
-    patients whose true C3 is constant (0.85 g/L), for a serology fluctuation of ``sd``."""
+    """SD of log C3 over all patients and visits (true C3 is 0.85 g/L in everyone, so this is
+    the visit-to-visit spread), lag-one correlation of log C3 and mean C3, for a serology
+    fluctuation of ``sd``."""
     params = load_observation_parameters(
         {"serology_fluctuation_sd": sd, "serology_fluctuation_days": tau}
     )

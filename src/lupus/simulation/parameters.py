@@ -30,6 +30,11 @@ Status = Literal["measured", "derived", "assumed"]
 Transform = Literal["log", "logit", "additive"]
 _STATUSES = ("measured", "derived", "assumed")
 _TRANSFORMS = ("log", "logit", "additive")
+# parameters that enter as a base or exponent of a power, or as a half-effect level: the model
+# is undefined at 0 and below (0^0 at no immune complexes, 0/0 in the saturation terms)
+_STRICTLY_POSITIVE = frozenset(
+    {"organ_ic_saturation", "organ_ic_hill", "upcr_exponent", "bel_local_ec50", "organ_drive_hill"}
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,6 +145,8 @@ class ModelParameters:
             spec = self.specs[self.index(name)]
             if spec.transform == "logit" and not 0 < value < 1:
                 raise ParameterError(name, value, "a fraction in (0, 1)")
+            if name in _STRICTLY_POSITIVE and value <= 0:
+                raise ParameterError(name, value, "a positive number")
             new[self.index(name)] = value
         return ModelParameters(self.specs, new)
 
