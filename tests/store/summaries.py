@@ -11,6 +11,15 @@ from lupus.store import Actor, Clinic, Database, Repository
 from lupus.store.summary import summary_body
 from lupus.store.tables import patient_summary
 
+# one scheduled belimumab administration (the record both fast-path test files build on)
+SCHEDULED_DOSE = {
+    "plan_id": "p",
+    "drug": "belimumab",
+    "scheduled_on": "2026-03-10",
+    "status": "scheduled",
+    "interval_days": 28,
+}
+
 # the fields of GET /api/patients/{id}/summary (issue text)
 SUMMARY_FIELDS = {
     "patient_id",

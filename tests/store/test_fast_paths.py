@@ -14,18 +14,12 @@ from lupus.care import NotFoundError, Observation, Patient
 from lupus.store import Actor, Clinic, Database, Repository, audit_events
 from lupus.store.summary import SummaryPublic
 from tests.store import summaries
+from tests.store.summaries import SCHEDULED_DOSE as DOSE
 from tests.store.summaries import stored_summary
 
 DR = Actor("dr.house", "clinician")
 PATIENT = {"family": "Doe", "given": "Jane", "birth_date": "1990-05-01", "sex": "female"}
 TODAY = dt.date(2026, 3, 1)
-DOSE = {
-    "plan_id": "p",
-    "drug": "belimumab",
-    "scheduled_on": "2026-03-10",
-    "status": "scheduled",
-    "interval_days": 28,
-}
 
 
 def clinic(conn: Any, today: dt.date = TODAY) -> Clinic:

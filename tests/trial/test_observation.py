@@ -90,6 +90,10 @@ def test_overrides_must_name_calibrated_parameters() -> None:
     )
     with pytest.raises(KeyError):
         load_observation_parameters({"no_such": 1.0})
+    with pytest.raises(ValueError, match="'serology_fluctuation_days'.*> 0 days"):
+        load_observation_parameters({"serology_fluctuation_days": 0.0})
+    with pytest.raises(ValueError, match="'serology_fluctuation_sd'.*>= 0"):
+        load_observation_parameters({"serology_fluctuation_sd": -0.1})
     assert dataclasses.is_dataclass(Biology)
 
 

@@ -17,17 +17,11 @@ from lupus.store import Actor, audit_events
 from lupus.web import Settings, create_app
 from lupus.web.deps import AppState
 from lupus.web.fastpath import FastSummaries
+from tests.store.summaries import SCHEDULED_DOSE as DOSE
 from tests.store.summaries import SUMMARY_FIELDS, fresh_summary, stored_summary
 from tests.web.conftest import TODAY, Api, serve
 
 LOW_NEUTROPHILS = {"code": "751-8", "value": 800, "unit": "/uL", "effective": "2026-02-27"}
-DOSE = {
-    "plan_id": "p",
-    "drug": "belimumab",
-    "scheduled_on": "2026-03-10",
-    "status": "scheduled",
-    "interval_days": 28,
-}
 
 
 def stored(api: Api, pid: str) -> tuple[dt.date, str] | None:

@@ -61,6 +61,12 @@ def load_observation_parameters(overrides: dict[str, float] | None = None) -> di
         unknown = set(overrides) - set(table["calibrated"])
         if unknown:
             raise KeyError(f"not a calibrated observation parameter: {sorted(unknown)}")
+        for key, value in overrides.items():
+            # correlation times divide, noise SDs scale: a time must be positive, an SD not negative
+            if key.endswith("_days") and not value > 0:
+                raise ValueError(f"observation parameter {key!r}: got {value!r}; allowed: > 0 days")
+            if key.endswith("_sd") and not value >= 0:
+                raise ValueError(f"observation parameter {key!r}: got {value!r}; allowed: >= 0")
         table["calibrated"].update(overrides)
     return table
 
